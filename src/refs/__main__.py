@@ -1,0 +1,3 @@
+from refs.cli import main
+
+main()

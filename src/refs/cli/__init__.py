@@ -1,0 +1,36 @@
+"""The `refs` command line: thin commands over the core.
+
+Every user error is one line on stderr and a non-zero exit; no tracebacks
+(set REFS_DEBUG=1 to see one for a bug report).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from refs.cli.commands import clean, parse
+
+app = typer.Typer(
+    name="refs",
+    help="Turn messy reference lists into clean, verified bibliographies.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("parse")(parse)
+app.command("clean")(clean)
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except Exception as error:  # a bug: say so in one line, keep the traceback for REFS_DEBUG
+        if os.environ.get("REFS_DEBUG"):
+            raise
+        print(f"refs: internal error: {type(error).__name__}: {error} "
+              "(run with REFS_DEBUG=1 for details)", file=sys.stderr)  # fmt: skip
+        sys.exit(70)

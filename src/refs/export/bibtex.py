@@ -1,0 +1,190 @@
+"""`Reference`s → BibTeX, through bibtexparser v2's model and writer.
+
+Text is escaped for LaTeX by hand, not by bibtexparser's encoding middleware:
+that one rewrites `--` as `{\\textendash}` and non-ASCII as macros, and we want
+UTF-8 and plain `--` page ranges. Words whose case carries meaning (DNA, IL-6,
+mRNA, vitamin D) are braced so that sentence-case styles keep them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bibtexparser.entrypoint import write_string
+from bibtexparser.library import Library
+from bibtexparser.model import Block, Entry, Field
+from bibtexparser.writer import BibtexFormat
+
+from refs.export.keys import cite_keys
+from refs.model import Date, Item, Person, Reference
+
+__all__ = ["BIBTEX_TYPES", "to_bibtex"]
+
+# CSL type → BibTeX entry type (the reader maps each of these back); else misc.
+BIBTEX_TYPES: dict[str, str] = {
+    "article-journal": "article",
+    "article": "article",
+    "article-magazine": "article",
+    "article-newspaper": "article",
+    "book": "book",
+    "chapter": "incollection",
+    "paper-conference": "inproceedings",
+    "thesis": "phdthesis",
+    "report": "techreport",
+    "manuscript": "unpublished",
+    "pamphlet": "booklet",
+    "webpage": "online",
+    "dataset": "dataset",
+    "software": "software",
+}
+_ARTICLES = frozenset({"article-journal", "article", "article-magazine", "article-newspaper"})
+# Where BibTeX styles look for who published a thesis or a report.
+_PUBLISHER_FIELD = {"thesis": "school", "report": "institution"}
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+# U+FFFD (a character lost upstream) and all other non-ASCII pass through as UTF-8.
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+}
+_SPECIAL = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIAL))
+# A title word: leading punctuation, the word, trailing punctuation.
+_WORD = re.compile(r"^([(\[\"'\u2018\u201c]*)(.*?)([)\]\"'\u2019\u201d.,:;!?]*)$")
+_RANGE_DASH = re.compile(r"\s*(?:-+|[\u2010-\u2015\u2212])\s*")
+
+
+def to_bibtex(refs: Sequence[Reference]) -> str:
+    """A .bib text with one entry per reference, keyed by `cite_keys`."""
+    entries: list[Block] = [
+        Entry(BIBTEX_TYPES.get(ref.item.type, "misc"), key, _fields(ref.item))
+        for ref, key in zip(refs, cite_keys(refs), strict=True)
+    ]
+    fmt = BibtexFormat()  # type: ignore[no-untyped-call]  # its __init__ lacks "-> None"
+    fmt.indent = "  "
+    fmt.trailing_comma = True
+    fmt.block_separator = "\n"
+    return write_string(Library(entries), bibtex_format=fmt)
+
+
+def _fields(item: Item) -> list[Field]:
+    container = "journal" if item.type in _ARTICLES else "booktitle"
+    values: list[tuple[str, str | None]] = [
+        ("author", _names(item.author, item.et_al)),
+        ("editor", _names(item.editor, et_al=False)),
+        ("title", protect_title(item.title) if item.title else None),
+        (container, _escaped(item.container_title)),
+        ("shortjournal", _escaped(item.container_title_short)),
+    ]
+    fields = [Field(key, value) for key, value in values if value]
+    fields.extend(_date_fields(item.issued))
+    values = [
+        ("volume", _escaped(item.volume)),
+        ("number", _escaped(item.issue)),
+        ("pages", bibtex_pages(item.page) if item.page else None),
+        (_PUBLISHER_FIELD.get(item.type, "publisher"), _escaped(item.publisher)),
+        ("address", _escaped(item.publisher_place)),
+        ("edition", _escaped(item.edition)),
+        ("doi", _identifier(item.DOI)),
+        ("url", _identifier(item.URL)),
+        ("pmid", _identifier(item.PMID)),
+        ("pmcid", _identifier(item.PMCID)),
+        ("isbn", _identifier(item.ISBN)),
+        ("issn", _identifier(item.ISSN)),
+        ("note", _escaped(item.note)),
+        ("hal_id", _identifier(item.hal_id)),
+    ]
+    fields.extend(Field(key, value) for key, value in values if value)
+    return fields
+
+
+def _date_fields(issued: Date | None) -> list[Field]:
+    if issued is None:
+        return []
+    fields = [Field("year", str(issued.year))]
+    if issued.month:
+        # `month = mar`: a macro every style knows, written unbraced.
+        fields.append(Field("month", _MONTHS[issued.month - 1], enclosing="no-enclosing"))
+        if issued.day:
+            # Only BibLaTeX has a field for the day: its ISO `date`.
+            iso = f"{issued.year:04d}-{issued.month:02d}-{issued.day:02d}"
+            fields.append(Field("date", iso))
+    return fields
+
+
+def escape_latex(text: str) -> str:
+    """Escape the characters LaTeX treats as markup; everything else is kept."""
+    return _SPECIAL.sub(lambda m: _LATEX_SPECIAL[m.group(0)], " ".join(text.split()))
+
+
+def _escaped(text: str | None) -> str | None:
+    return escape_latex(text) if text else None
+
+
+def _identifier(value: str | None) -> str | None:
+    # DOIs and URLs are written verbatim (`_` and `%` are literal there); only
+    # braces, which would end the field, are dropped. The reader drops them too.
+    return (value.replace("{", "").replace("}", "").strip() or None) if value else None
+
+
+def bibtex_pages(page: str) -> str:
+    """`12-34` / `12–34` → `12--34`; an article number is kept as is."""
+    return _RANGE_DASH.sub("--", escape_latex(page))
+
+
+def protect_title(title: str) -> str:
+    """Escape a title and brace the words whose capitals must survive sentence case."""
+    out: list[str] = []
+    for position, token in enumerate(title.split()):
+        match = _WORD.match(token)
+        assert match is not None  # the pattern matches any token
+        lead, word, trail = match.groups()
+        core = escape_latex(word)
+        if _keeps_case(word, first=position == 0):
+            core = "{" + core + "}"
+        out.append(escape_latex(lead) + core + escape_latex(trail))
+    return " ".join(out)
+
+
+def _keeps_case(word: str, *, first: bool) -> bool:
+    """DNA, IL-6, CXCR4, mRNA, McDonald: a capital after the first letter.
+
+    A lone capital (vitamin D, type I) is a symbol too, except a title's opening "A".
+    """
+    letters = [c for c in word if c.isalpha()]
+    if not letters:
+        return False
+    if any(c.isupper() for c in letters[1:]):
+        return True
+    return len(letters) == 1 and letters[0].isupper() and not first
+
+
+def _names(people: Sequence[Person], et_al: bool) -> str | None:
+    names = [_name(p) for p in people]
+    if et_al:
+        names.append("others")
+    return " and ".join(names) or None
+
+
+def _name(person: Person) -> str:
+    """`Family, Given`, `von Family, Jr, Given`; an institution in its own braces."""
+    family = " ".join(p for p in (person.particle, person.family) if p)
+    if person.literal or not family:
+        return "{" + _name_part(person.literal or person.given or "") + "}"
+    parts = [family, person.suffix, person.given] if person.suffix else [family, person.given]
+    return ", ".join(_name_part(p or "") for p in parts).rstrip(", ")
+
+
+def _name_part(text: str) -> str:
+    # A comma or a lone "and" inside a part would split the name: brace the part.
+    escaped = escape_latex(text)
+    if "," in text or re.search(r"\band\b", text, re.IGNORECASE):
+        return "{" + escaped + "}"
+    return escaped

@@ -1,0 +1,114 @@
+"""The default normalisation stack: small named steps, each idempotent, each logged.
+
+A step maps one field's value to its normal form. `normalize_item` runs every
+step on the fields it owns and records a `Repair` (field, step, before, after)
+whenever a value changes, so a user can see what was touched and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from refs import ids
+from refs.model import Item, Person, Repair
+from refs.normalize.pages import normalize_issue, normalize_pages, normalize_volume
+from refs.normalize.text import collapse_spaces, fix_mojibake, mark_lost_characters
+
+__all__ = ["DEFAULT_STEPS", "Step", "normalize_item", "normalize_person"]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One normaliser: a name for the repair log, the fields it owns, the function."""
+
+    name: str
+    fields: tuple[str, ...]
+    apply: Callable[[str], str | None]
+
+
+def _doi(value: str) -> str | None:
+    return ids.clean_doi(value) or value
+
+
+def _article_doi(value: str) -> str:
+    return ids.split_component(value)[0]
+
+
+def _strip_title_end(value: str) -> str:
+    # A title ends where the reference's punctuation starts: drop the separator
+    # period, keep a question or exclamation mark that belongs to the title.
+    return value.rstrip(" .,;:") if not value.endswith("...") else value
+
+
+_TEXT = ("title", "container-title", "container-title-short", "publisher", "publisher-place",
+         "note")  # fmt: skip
+
+DEFAULT_STEPS: tuple[Step, ...] = (
+    Step("mojibake", _TEXT, fix_mojibake),
+    Step("whitespace", (*_TEXT, "volume", "issue", "page", "DOI", "URL"), collapse_spaces),
+    Step("lost-characters", ("title", "container-title"), mark_lost_characters),
+    Step("title-end", ("title",), _strip_title_end),
+    Step("doi-form", ("DOI",), _doi),
+    Step("doi-component", ("DOI",), _article_doi),
+    Step("pages", ("page",), normalize_pages),
+    Step("issue", ("issue",), normalize_issue),
+    Step("volume", ("volume",), normalize_volume),
+)
+
+
+def normalize_person(person: Person) -> Person:
+    def fix(value: str | None) -> str | None:
+        return collapse_spaces(fix_mojibake(value)) if value else value
+
+    return replace(
+        person, family=fix(person.family), given=fix(person.given), literal=fix(person.literal)
+    )
+
+
+def normalize_item(
+    item: Item, steps: Sequence[Step] = DEFAULT_STEPS
+) -> tuple[Item, tuple[Repair, ...]]:
+    """Run every step on the fields it owns; return the new item and what changed."""
+    repairs: list[Repair] = []
+    for step in steps:
+        for key in step.fields:
+            before = item.get(key)
+            if before is None:
+                continue
+            after = step.apply(before)
+            after = after if after else None
+            if after != before:
+                repairs.append(Repair(key, step.name, before, after or ""))
+                item = item.with_field(key, after)
+    item, id_repairs = _ids_from_url(item)
+    repairs.extend(id_repairs)
+    people = tuple(normalize_person(p) for p in item.author)
+    if people != item.author:
+        before_names = "; ".join(p.display() for p in item.author)
+        repairs.append(Repair("author", "mojibake", before_names,
+                              "; ".join(p.display() for p in people)))  # fmt: skip
+        item = replace(item, author=people)
+    return item, tuple(repairs)
+
+
+def _ids_from_url(item: Item) -> tuple[Item, list[Repair]]:
+    """PMCID, PMID, HAL id from the URL; the DOI too when none was printed."""
+    url = item.URL
+    if not url:
+        return item, []
+    repairs: list[Repair] = []
+    found = {
+        "PMCID": ids.find_pmcid(url),
+        "PMID": ids.find_pmid(url),
+        "DOI": None if item.DOI else ids.clean_doi(url),
+    }
+    for key, value in found.items():
+        if value and item.get(key) is None:
+            repairs.append(Repair(key, "id-from-url", "", value))
+            item = item.with_field(key, value)
+    hal = ids.find_hal_id(url)
+    if hal and item.hal_id is None:
+        repairs.append(Repair("hal-id", "id-from-url", "", hal))
+        item = replace(item, hal_id=hal)
+    return item, repairs

@@ -1,0 +1,72 @@
+"""Page ranges, article numbers, volume and issue forms."""
+
+from __future__ import annotations
+
+import re
+
+# Any dash a page range is printed with, with stray periods and spaces around it:
+# `6698.–6702.`, `2154 - 64`, `A28.–A31.`, `pp. 1--10`.
+_RANGE = re.compile(
+    r"^(?P<first>[A-Za-z]{0,3}\d+[A-Za-z]?)\.?\s*(?:-{1,2}|[\u2010-\u2015\u2212])\s*"
+    r"(?P<last>[A-Za-z]{0,3}\d+[A-Za-z]?)\.?$"
+)
+_SINGLE = re.compile(r"^(?P<page>[A-Za-z]{0,3}\d+[A-Za-z]?)\.*$")
+_PAGE_LABEL = re.compile(r"^(?:pp?\.?\s*|pages?\s+)", re.IGNORECASE)
+_SUPPL = re.compile(r"\b(?:suppl(?:ement)?|supp)\b\.?", re.IGNORECASE)
+
+
+def normalize_pages(text: str) -> str:
+    """`2154-64` → `2154-2164`, `6698.–6702.` → `6698-6702`, `p.15313` → `15313`.
+
+    Forms not understood are returned trimmed, never dropped.
+    """
+    value = _trim(text)
+    while (stripped := _trim(_PAGE_LABEL.sub("", value))) != value:
+        value = stripped
+    match = _RANGE.match(value)
+    if match:
+        first, last = match.group("first"), match.group("last")
+        return f"{first}-{expand_last_page(first, last)}"
+    single = _SINGLE.match(value)
+    if single:
+        return single.group("page")
+    return value
+
+
+def expand_last_page(first: str, last: str) -> str:
+    """Write an abbreviated last page in full: (2154, 64) → 2164; (E2110, E2116) kept."""
+    if not (first.isdigit() and last.isdigit()):
+        return last
+    if len(last) < len(first) and int(first[-len(last) :]) < int(last):
+        return first[: len(first) - len(last)] + last
+    return last
+
+
+def first_page(pages: str) -> str:
+    return pages.split("-", 1)[0]
+
+
+_EDGES = re.compile(r"^[\s.,;]+|[\s.,;]+$")
+
+
+def _trim(text: str) -> str:
+    return _EDGES.sub("", re.sub(r"\s+", " ", text))
+
+
+def normalize_issue(text: str) -> str:
+    """`(Suppl 2)` → `Suppl 2`, `suppl 5` → `Suppl 5`, `15 Supplement` → `15 Suppl`."""
+    value = _trim(text)
+    while value.startswith("(") and value.endswith(")"):
+        value = _trim(value[1:-1])
+    return _trim(_SUPPL.sub("Suppl", value))
+
+
+def normalize_volume(text: str) -> str:
+    """`vol. 12` → `12`; anything else trimmed."""
+    value = _trim(text)
+    while (stripped := _trim(_VOL_LABEL.sub("", value))) != value:
+        value = stripped
+    return value
+
+
+_VOL_LABEL = re.compile(r"^vol(?:ume)?\b\.?", re.IGNORECASE)

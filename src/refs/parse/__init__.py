@@ -1,0 +1,128 @@
+"""Reference strings → `Reference` records. Never raises on bad input.
+
+`parse_list(text)` splits a pasted list (or a whole document), recognises each
+entry's style, runs the rule parser for it, reads identifier lines and inline
+DOIs/URLs, and normalises the fields. A string nothing can be read from is
+still a record, with a diagnostic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from refs import ids
+from refs.model import Item, Reference, Span
+from refs.normalize import normalize_item
+from refs.parse.authordate import looks_like_authordate, parse_authordate, parse_fallback
+from refs.parse.hal import looks_like_hal, parse_hal
+from refs.parse.vancouver import looks_like_vancouver, parse_vancouver
+from refs.split import Chunk, split_references
+
+__all__ = ["detect_style", "parse_list", "parse_reference"]
+
+# `DOI : 10.x/y`, `URL : http…` lines (HAL exports put them under the reference).
+_ID_LINE = re.compile(r"^\s*(?P<tag>DOI|URL|PMID|PMCID)\s*:\s*(?P<value>\S.*?)\s*$", re.IGNORECASE)
+# An inline DOI with its label or resolver prefix, as printed.
+_INLINE_DOI = re.compile(
+    r"(?:\bdoi\s*:?\s*|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}(?:\.\d+)*/\S+", re.IGNORECASE
+)
+_INLINE_URL = re.compile(r"(?:\bURL\s*:?\s*|\bAvailable (?:from|at):?\s*)?https?://\S+")
+_PMID = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
+_PMCID = re.compile(r"\bPMCID:?\s*(PMC\d+)\b")
+_LEAD_NUMBER = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,4}[.)])\s+")
+
+
+def detect_style(text: str) -> str:
+    """The rule parser for this reference: hal, vancouver, authordate or generic."""
+    if looks_like_hal(text):
+        return "hal"
+    if looks_like_vancouver(text):
+        return "vancouver"
+    if looks_like_authordate(text):
+        return "authordate"
+    return "generic"
+
+
+def parse_reference(text: str, index: int = 1, span: Span | None = None) -> Reference:
+    """Parse one reference string (its DOI/URL lines included)."""
+    span = span or Span(1, text.count("\n") + 1)
+    try:
+        return _parse(text, index, span)
+    except Exception as error:  # a parser bug must not cost the user the rest of the list
+        return Reference(index, text, span, Item(), "unparsed",
+                         diagnostics=(f"could not parse: {type(error).__name__}: {error}",))  # fmt: skip
+
+
+def parse_list(text: str) -> list[Reference]:
+    """Split and parse a pasted list or a whole document."""
+    return [
+        parse_reference(chunk.text, i, Span(chunk.start_line, chunk.end_line))
+        for i, chunk in enumerate(split_references(text), 1)
+    ]
+
+
+def parse_chunks(chunks: list[Chunk]) -> list[Reference]:
+    return [
+        parse_reference(c.text, i, Span(c.start_line, c.end_line)) for i, c in enumerate(chunks, 1)
+    ]
+
+
+def _parse(text: str, index: int, span: Span) -> Reference:
+    main_lines: list[str] = []
+    tagged: dict[str, str] = {}
+    for line in text.split("\n"):
+        match = _ID_LINE.match(line)
+        if match and match.group("tag").upper() not in tagged:
+            tagged[match.group("tag").upper()] = match.group("value")
+        else:
+            main_lines.append(line)
+    main = _LEAD_NUMBER.sub("", " ".join(main_lines).strip())
+    doi_input = tagged.get("DOI")
+    url = tagged.get("URL")
+    # Identifiers printed inside the reference are taken out before parsing.
+    inline_doi = _INLINE_DOI.search(main)
+    if inline_doi:
+        doi_input = doi_input or inline_doi.group(0)
+        main = (main[: inline_doi.start()] + main[inline_doi.end() :]).strip()
+    inline_url = _INLINE_URL.search(main)
+    if inline_url:
+        url = url or re.sub(r"^\S*?(?=https?://)", "", inline_url.group(0).split()[-1])
+        main = (main[: inline_url.start()] + main[inline_url.end() :]).strip()
+    pmid, pmcid = _PMID.search(main), _PMCID.search(main)
+    main = _PMCID.sub("", _PMID.sub("", main)).strip()
+
+    style = detect_style(main + ("\nDOI : x" if "DOI" in tagged or "URL" in tagged else ""))
+    if style == "hal":
+        item, diagnostics = parse_hal(main)
+    elif style == "vancouver":
+        item, diagnostics = parse_vancouver(main)
+    elif style == "authordate":
+        item, diagnostics = parse_authordate(main)
+    else:
+        item, diagnostics = parse_fallback(main)
+
+    item = replace(
+        item,
+        DOI=doi_input.strip().rstrip(".") if doi_input else None,
+        URL=url.rstrip(".,;") if url else None,
+        PMID=(pmid.group(1) if pmid else tagged.get("PMID")) or None,
+        PMCID=(pmcid.group(1) if pmcid else tagged.get("PMCID")) or None,
+    )
+    item, repairs = normalize_item(item)
+    alt = [
+        d
+        for d in ids.find_dois(url or "")
+        if not item.DOI or ids.doi_key(d) != ids.doi_key(item.DOI)
+    ]
+    return Reference(
+        index=index,
+        text=text,
+        span=span,
+        item=item,
+        style=style,
+        doi_input=doi_input.strip() if doi_input else None,
+        alt_dois=tuple(alt),
+        repairs=repairs,
+        diagnostics=tuple(diagnostics),
+    )

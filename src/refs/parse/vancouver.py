@@ -1,0 +1,124 @@
+"""Vancouver/NLM references, including the Med Sci variant.
+
+    Fridman R , Giaccone G , Kanemoto T , et al. Reconstituted basement membrane …
+    cell lines . Proc Natl Acad Sci USA. 1990; ; 87 : :6698.–6702.
+
+The Med Sci print puts a space before every separator and doubles `;` and `:`.
+Those are undone first (`tidy`), and the standard grammar is read:
+`Authors. Title. Journal. Year[ Mon[ Day]];Volume(Issue):Pages.`
+"""
+
+from __future__ import annotations
+
+import re
+
+from refs.model import Date, Item
+from refs.normalize.names import parse_vancouver_name
+
+_NAME = r"(?:[^\W\d_][\w'’\-]*\s+){1,4}?[A-Z]{1,4}\.?"
+_AUTHOR = re.compile(rf"\s*(?P<name>{_NAME}|et\s+al\.?)(?=\s*(?:,|\.|$))")
+_DATE_TAIL = re.compile(
+    r"(?:^|[.?!]\s+)(?P<year>(?:1[6-9]|20)\d{2})[a-z]?(?:\s+(?P<month>[A-Z][a-z]{2,8})\.?"
+    r"(?:\s+(?P<day>\d{1,2}))?)?(?:\s*;\s*(?P<volume>[^(:;]*?)\s*(?:\((?P<issue>[^)]*)\))?)?"
+    r"(?:\s*:\s*(?P<page>[^;]+?))?\s*\.?\s*$"
+)
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}  # fmt: skip
+_SMALL_WORDS = frozenset(
+    {"of", "and", "the", "de", "des", "du", "la", "le", "et", "für", "&", "in"}
+)
+
+SIGNALS = re.compile(r"\b(?:1[6-9]|20)\d{2}[a-z]?(?:\s+\w+){0,2}\s*;[\s;]*\w*\s*[(:]")
+
+
+def looks_like_vancouver(text: str) -> bool:
+    return bool(SIGNALS.search(tidy(text)))
+
+
+def tidy(text: str) -> str:
+    """Undo the Med Sci spacing: ` , ` ` . ` `; ;` ` : :` `6698.–6702.` `58..`."""
+    value = re.sub(r"\s*;(?:\s*;)+\s*", ";", text.strip())
+    value = re.sub(r"\s*:(?:\s*:)+\s*", ":", value)
+    # French typography keeps a space before ":" "?" "!"; only ",", "." and ";" are glued.
+    value = re.sub(r"\s+([,.;])", r"\1", value)
+    value = re.sub(r"(\w)\.(?=[\u2010-\u2015-])", r"\1", value)  # 6698.–6702 → 6698–6702
+    return re.sub(r"\.{2,}$", ".", value)
+
+
+def parse_vancouver(text: str) -> tuple[Item, list[str]]:
+    diagnostics: list[str] = []
+    clean = tidy(text)
+    authors, et_al, pos = _authors(clean)
+    body = clean[pos:].strip()
+    date = _DATE_TAIL.search(body)
+    fields: dict[str, str | None] = {}
+    issued: Date | None = None
+    if date:
+        fields = {k: (date.group(k) or "").strip() or None for k in ("volume", "issue", "page")}
+        month = _MONTHS.get((date.group("month") or "")[:3].lower())
+        day = int(date.group("day")) if date.group("day") and month else None
+        issued = Date(int(date.group("year")), month, day)
+        body = body[: date.start()]
+    else:
+        diagnostics.append("Vancouver: no year;volume:pages tail found")
+    title, container = _title_and_journal(body)
+    if not authors:
+        diagnostics.append("Vancouver: no author list found")
+    item = Item(
+        author=tuple(parse_vancouver_name(a) for a in authors),
+        et_al=et_al,
+        title=title,
+        container_title=container,
+        issued=issued,
+        volume=fields.get("volume"),
+        issue=fields.get("issue"),
+        page=fields.get("page"),
+    )
+    return item, diagnostics
+
+
+def _authors(text: str) -> tuple[list[str], bool, int]:
+    """Read `Name I, Name I, et al.` from the start; return names, et al., end offset."""
+    names: list[str] = []
+    pos = 0
+    while True:
+        match = _AUTHOR.match(text, pos)
+        if match is None:
+            return names, False, pos
+        name = match.group("name")
+        after = match.end()
+        if re.match(r"et\s+al", name):
+            return names, True, after + (1 if text[after : after + 1] == "." else 0)
+        names.append(name)
+        rest = text[after:]
+        if rest.startswith(","):
+            pos = after + 1
+            continue
+        # The list ends at a period (the name's own, or the separator).
+        return names, False, after + (1 if rest.startswith(".") else 0)
+
+
+def _title_and_journal(body: str) -> tuple[str | None, str | None]:
+    """Split `Title. Journal.` at the earliest point after which all looks like a journal."""
+    body = body.strip().rstrip(".").strip()
+    if not body:
+        return None, None
+    for match in re.finditer(r"[.?!]\s+(?=[A-Z])", body):
+        journal = body[match.end() :]
+        if _journal_like(journal):
+            title = body[: match.start() + 1].rstrip(".").strip()
+            return title or None, journal.strip()
+    return body, None
+
+
+def _journal_like(text: str) -> bool:
+    words = re.findall(r"[^\s]+", text)
+    if not words or len(text) > 120:
+        return False
+    for word in words:
+        bare = word.strip("().,:;")
+        if not bare or bare.lower() in _SMALL_WORDS:
+            continue
+        if not (bare[0].isupper() or bare[0].isdigit()):
+            return False
+    return True

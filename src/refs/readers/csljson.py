@@ -1,0 +1,97 @@
+"""CSL-JSON → `Reference`s.
+
+The input is a JSON array of CSL items (one object alone is read as a one-item
+list). A file that is not that is unusable as a whole, so it raises `InputError`
+rather than producing records.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from refs.errors import InputError
+from refs.model import Item, Reference, Span
+from refs.normalize import normalize_item
+
+__all__ = ["read_csl_json"]
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def read_csl_json(text: str) -> list[Reference]:
+    """Every item of a CSL-JSON text, in order, with the lines it spans."""
+    text = text.removeprefix("\ufeff")
+    data = _load(text)
+    if isinstance(data, dict):
+        offsets = [(_skip_space(text, 0), len(text.rstrip()))]
+        data = [data]
+    elif isinstance(data, list):
+        offsets = _element_offsets(text)
+    else:
+        raise InputError(f"not CSL-JSON: expected an array of items, got {_kind(data)}")
+    refs: list[Reference] = []
+    for index, (obj, (start, end)) in enumerate(zip(data, offsets, strict=True), start=1):
+        if not isinstance(obj, dict):
+            line = _line(text, start)
+            raise InputError(f"not CSL-JSON: item {index} (line {line}) is {_kind(obj)}")
+        refs.append(_reference(obj, index, text, start, end))
+    return refs
+
+
+def _load(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"not CSL-JSON: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from exc
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    return names.get(type(value), "a number")
+
+
+def _element_offsets(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of each element of the top-level array, which is valid JSON."""
+    decoder = json.JSONDecoder()
+    offsets: list[tuple[int, int]] = []
+    pos = _skip_space(text, 0) + 1  # past "["
+    while True:
+        pos = _skip_space(text, pos)
+        if text[pos] == "]":
+            return offsets
+        _, end = decoder.raw_decode(text, pos)
+        offsets.append((pos, end))
+        pos = _skip_space(text, end)
+        if text[pos] == ",":
+            pos += 1
+
+
+def _skip_space(text: str, pos: int) -> int:
+    match = _JSON_SPACE.match(text, pos)
+    return match.end() if match else pos
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _reference(obj: dict[str, Any], index: int, text: str, start: int, end: int) -> Reference:
+    item, repairs = normalize_item(Item.from_csl(obj))
+    key = obj.get("id")
+    doi = obj.get("DOI")
+    return Reference(
+        index=index,
+        text=text[start:end],
+        span=Span(_line(text, start), _line(text, max(start, end - 1))),
+        item=item,
+        style="csl-json",
+        doi_input=doi if isinstance(doi, str) and doi else None,
+        key=str(key) if key not in (None, "") else None,
+        repairs=repairs,
+    )
