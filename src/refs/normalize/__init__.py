@@ -61,9 +61,10 @@ def normalize_person(person: Person) -> Person:
     def fix(value: str | None) -> str | None:
         return collapse_spaces(fix_mojibake(value)) if value else value
 
-    return replace(
-        person, family=fix(person.family), given=fix(person.given), literal=fix(person.literal)
-    )
+    family, given, literal = fix(person.family), fix(person.given), fix(person.literal)
+    if (family, given, literal) == (person.family, person.given, person.literal):
+        return person  # the common case: no copy
+    return replace(person, family=family, given=given, literal=literal)
 
 
 def normalize_item(

@@ -21,6 +21,8 @@ PARTICLES = frozenset(
     {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "des", "la", "le", "ter",
      "ten", "dos", "das", "do", "af", "al", "el", "bin", "ibn", "st", "mac"}
 )  # fmt: skip
+_SPACE_RUN = re.compile(r"\s+")
+_INITIAL_TOKEN = re.compile(_INITIAL)
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "2nd", "3rd"})
 
 
@@ -60,7 +62,7 @@ def parse_vancouver_name(text: str) -> Person:
 
 def parse_name(text: str) -> Person:
     """Any single author string; falls back to a literal name."""
-    value = re.sub(r"\s+", " ", text.strip().strip(",;"))
+    value = _SPACE_RUN.sub(" ", text.strip().strip(",;"))
     if not value:
         return Person(literal="")
     if "," in value:  # inverted: "Family, Given"
@@ -87,6 +89,6 @@ def parse_name(text: str) -> Person:
 def _tidy_given(given: str) -> str:
     """`R.` stays; `C.S.` → `C. S.`; full given names are kept as printed."""
     if _GIVEN_INITIALS.match(given):
-        tokens = re.findall(rf"{_INITIAL}", given)
+        tokens = _INITIAL_TOKEN.findall(given)
         return " ".join(t if t.endswith(".") else f"{t}." for t in tokens)
     return given

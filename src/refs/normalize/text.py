@@ -23,13 +23,24 @@ _LOST_RUN = re.compile(r"\?{2,}|(?<=[A-Za-z0-9-])\?(?=[A-Za-z0-9])|(?<=[A-Z0-9-]
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 
+# Mojibake of UTF-8 read as Latin-1/Windows-1252 always contains a character of
+# U+0080–U+00FF (`Ã`, `â`…); ftfy also handles HTML entities, control and
+# full-width characters and surrogates. Text with none of these has nothing for
+# ftfy to fix, and skipping it is most of parsing speed.
+_SUSPECT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\xff&\ud800-\udfff\uff00-\uffef]")
+
+
 def fix_mojibake(text: str) -> str:
     """Undo UTF-8 read as Latin-1/Windows-1252 (`Ã©` → `é`) and similar damage."""
+    if _SUSPECT.search(text) is None:
+        return text if text.isascii() else unicodedata.normalize("NFC", text)
     fixed: str = ftfy.fix_text(text, config=_FTFY)
     return unicodedata.normalize("NFC", fixed)
 
 
 def collapse_spaces(text: str) -> str:
+    if "  " not in text and text.isprintable() and text == text.strip():
+        return text  # nothing to collapse: skip the regex
     return _SPACES.sub(" ", text).strip()
 
 
