@@ -1,0 +1,173 @@
+"""Where the truth comes from: the `Source` protocol and the `Work` it returns.
+
+Pure interface. Three real implementations live in `refs.sources`: the local
+SQLite index, the Crossref REST API, and any Crossref-compatible server
+(`refs serve` included) through the same API client.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from refs.model import Date, Person
+
+
+class Absent(enum.Enum):
+    """Why a looked-up DOI has no work: a verdict, or no answer at all."""
+
+    MISSING = "missing"  # the source answered: this DOI is not registered there
+    UNAVAILABLE = "unavailable"  # no answer (transport failure, rate limit): never a verdict
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A link from a work to a notice about it: retraction, correction, concern…"""
+
+    kind: str  # e.g. "retraction", "correction", "expression_of_concern", "is-preprint-of"
+    doi: str | None
+    source: str | None = None  # e.g. "retraction-watch", "publisher"
+    date: Date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """A Crossref work record: typed for the fields refs uses, the rest kept in `raw`."""
+
+    DOI: str
+    type: str = "journal-article"
+    title: str | None = None
+    subtitle: str | None = None
+    container_title: str | None = None
+    container_title_short: str | None = None
+    author: tuple[Person, ...] = ()
+    issued: Date | None = None
+    volume: str | None = None
+    issue: str | None = None
+    page: str | None = None
+    article_number: str | None = None
+    ISSN: tuple[str, ...] = ()
+    publisher: str | None = None
+    updated_by: tuple[Relation, ...] = ()  # notices about this work
+    update_to: tuple[Relation, ...] = ()  # when this work is itself a notice
+    relation: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # e.g. is-part-of
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_message(cls, message: Mapping[str, Any]) -> Work:
+        """Build from the `message` of `GET /works/{doi}` (or a list item)."""
+
+        def first(key: str) -> str | None:
+            value = message.get(key)
+            if isinstance(value, list):
+                value = next((v for v in value if isinstance(v, str) and v.strip()), None)
+            return value.strip() if isinstance(value, str) and value.strip() else None
+
+        def text(key: str) -> str | None:
+            value = message.get(key)
+            return str(value).strip() if value not in (None, "", []) else None
+
+        authors = tuple(
+            Person.from_csl(a) if not a.get("name") else Person(literal=str(a["name"]))
+            for a in message.get("author") or []
+            if isinstance(a, dict)
+        )
+        relation: dict[str, tuple[str, ...]] = {}
+        for kind, targets in (message.get("relation") or {}).items():
+            if isinstance(targets, list):
+                ids = tuple(
+                    str(t.get("id")) for t in targets if isinstance(t, dict) and t.get("id")
+                )
+                relation[str(kind)] = ids
+        return cls(
+            DOI=str(message.get("DOI") or "").strip(),
+            type=str(message.get("type") or "journal-article"),
+            title=first("title"),
+            subtitle=first("subtitle"),
+            container_title=first("container-title"),
+            container_title_short=first("short-container-title"),
+            author=authors,
+            issued=work_date(message),
+            volume=text("volume"),
+            issue=text("issue"),
+            page=text("page"),
+            article_number=text("article-number"),
+            ISSN=tuple(str(s) for s in message.get("ISSN") or [] if s),
+            publisher=text("publisher"),
+            updated_by=_relations(message.get("updated-by")),
+            update_to=_relations(message.get("update-to")),
+            relation=relation,
+            raw=message,
+        )
+
+
+def work_date(message: Mapping[str, Any]) -> Date | None:
+    """The work's date: `issued`, else print, else online publication."""
+    for key in ("issued", "published-print", "published-online", "published", "created"):
+        value = message.get(key)
+        if isinstance(value, dict):
+            parts = value.get("date-parts")
+            if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+                nums = [p for p in parts[0] if isinstance(p, int)]
+                if nums:
+                    month = nums[1] if len(nums) > 1 else None
+                    day = nums[2] if len(nums) > 2 else None
+                    return Date(nums[0], month, day)
+    return None
+
+
+def _relations(value: Any) -> tuple[Relation, ...]:
+    if not isinstance(value, list):
+        return ()
+    out = []
+    for entry in value:
+        if not isinstance(entry, dict):
+            continue
+        date = entry.get("updated")
+        out.append(
+            Relation(
+                kind=str(entry.get("type") or entry.get("label") or "update").lower(),
+                doi=str(entry["DOI"]) if entry.get("DOI") else None,
+                source=str(entry["source"]) if entry.get("source") else None,
+                date=work_date({"issued": date}) if isinstance(date, dict) else None,
+            )
+        )
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A search hit: the work and the source's own relevance score (not a probability)."""
+
+    work: Work
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A bibliographic search: a reference string, or fields joined into one."""
+
+    text: str
+    rows: int = 5
+
+
+class Source(Protocol):
+    """Anything refs can ask about DOIs and works."""
+
+    name: str
+
+    def works(self, dois: Iterable[str]) -> dict[str, Work | Absent]:
+        """Look up many DOIs at once; keys are the lower-cased DOIs asked for."""
+        ...
+
+    def search(self, query: Query) -> list[Candidate]:
+        """Bibliographic search, best first."""
+        ...
+
+    def agency(self, doi: str) -> str | None:
+        """The DOI's registration agency (`crossref`, `datacite`…), None when unknown."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,249 @@
+"""The Crossref REST API as a `Source` — the public API, or any compatible server.
+
+Etiquette is correctness here:
+- one kept-alive `requests.Session` (habanero opens a new HTTP client per call,
+  ~30 ms each: we use it only for the rare agency look-up, where it serves);
+- the polite pool through `mailto` (parameter and User-Agent);
+- DOIs in batches of `filter=doi:…,doi:…` list requests (one request per
+  `batch_size` DOIs instead of one per DOI), `select` to cut payloads;
+- each pool's rate and concurrency limits obeyed, and updated from the headers;
+- 429 waits for `Retry-After`, 5xx and connection errors back off exponentially
+  with jitter; timeouts on every request;
+- answers cached on disk so no DOI or query is asked twice.
+A request that still fails makes its DOIs `UNAVAILABLE`: never "not found".
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from refs import __version__
+from refs.ids import doi_key
+from refs.source import Absent, Candidate, Query, Work
+from refs.sources.cache import AnswerCache
+from refs.sources.limits import Limits
+
+PUBLIC_API = "https://api.crossref.org"
+# The fields refs reads; `select` keeps payloads small (a full record can be 100 kB
+# with its deposited reference list).
+SELECT = (
+    "DOI,type,title,subtitle,container-title,short-container-title,author,issued,"
+    "published-print,published-online,volume,issue,page,article-number,ISSN,publisher,"
+    "update-to,updated-by,relation,score"
+)
+MAX_BATCH = 100  # measured against `refs serve` (see benchmarks); Crossref caps rows at 1000
+
+
+@dataclass
+class Stats:
+    """What the client did: for benchmarks and the etiquette tests."""
+
+    requests: int = 0
+    retries: int = 0
+    cache_hits: int = 0
+    unavailable: int = 0
+    statuses: dict[int, int] = field(default_factory=dict)
+
+
+class TransportFailure(Exception):
+    """A request that got no usable answer after every retry."""
+
+
+class CrossrefApi:
+    """A `Source` over the Crossref REST API or a compatible server (`refs serve`)."""
+
+    def __init__(
+        self,
+        base_url: str = PUBLIC_API,
+        *,
+        mailto: str | None = None,
+        session: requests.Session | None = None,
+        cache: AnswerCache | None = None,
+        batch_size: int = MAX_BATCH,
+        timeout: tuple[float, float] = (5.0, 30.0),
+        max_attempts: int = 6,
+        backoff: float = 0.5,
+        max_wait: float = 60.0,
+        limits: Limits | None = None,
+        warn: bool = True,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.name = "crossref" if self.base_url == PUBLIC_API else self.base_url
+        self.mailto = mailto
+        self.cache = cache
+        self.batch_size = max(1, min(batch_size, 1000))
+        self.timeout = timeout
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.max_wait = max_wait
+        self.limits = limits or Limits()
+        self.stats = Stats()
+        self._random = random.Random()
+        self.session = session or requests.Session()
+        self.session.mount("http://", HTTPAdapter(pool_maxsize=8))
+        self.session.mount("https://", HTTPAdapter(pool_maxsize=8))
+        contact = f"; mailto:{mailto}" if mailto else ""
+        self.session.headers["User-Agent"] = f"refs/{__version__} (reference checker{contact})"
+        if warn and not mailto and self.base_url == PUBLIC_API:
+            print(
+                "refs: no --mailto (or REFS_MAILTO): using Crossref's public pool, "
+                "which is slower; give an e-mail address to use the polite pool",
+                file=sys.stderr,
+            )
+
+    # --- Source protocol -------------------------------------------------------
+    def works(self, dois: Iterable[str]) -> dict[str, Work | Absent]:
+        keys = list(dict.fromkeys(doi_key(d.strip()) for d in dois if d.strip()))
+        out: dict[str, Work | Absent] = {}
+        cached = self.cache.get_many(self.base_url, "work", keys) if self.cache else {}
+        self.stats.cache_hits += len(cached)
+        for key, record in cached.items():
+            out[key] = Work.from_message(record) if record is not None else Absent.MISSING
+        todo = [k for k in keys if k not in cached]
+        # A comma would split the filter value: such DOIs are asked one by one.
+        single = [k for k in todo if "," in k]
+        batches = [b for b in _chunks([k for k in todo if "," not in k], self.batch_size)]
+        jobs: list[list[str]] = batches + [[k] for k in single]
+        workers = max(1, min(self.limits.pool(self._pool("array")).concurrency, len(jobs)))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for answers in pool.map(self._lookup, jobs):
+                out.update(answers)
+        return {k: out[k] for k in keys}
+
+    def search(self, query: Query) -> list[Candidate]:
+        key = f"{query.rows}|{query.text}"
+        if self.cache:
+            cached = self.cache.get_many(self.base_url, "query", [key])
+            if key in cached:
+                self.stats.cache_hits += 1
+                return [
+                    Candidate(Work.from_message(i), float(i.get("score") or 0)) for i in cached[key]
+                ]
+        params = {"query.bibliographic": query.text, "rows": str(query.rows), "select": SELECT}
+        try:
+            body = self._get("/works", params, pool="array")
+        except TransportFailure:
+            return []
+        items = [i for i in (body or {}).get("message", {}).get("items", []) if isinstance(i, dict)]
+        if self.cache:
+            self.cache.put_many(self.base_url, "query", {key: items})
+        return [Candidate(Work.from_message(i), float(i.get("score") or 0)) for i in items]
+
+    def agency(self, doi: str) -> str | None:
+        # habanero serves here: a rare single call, its per-call client cost does not matter.
+        from habanero import Crossref
+
+        client = Crossref(base_url=self.base_url, mailto=self.mailto, timeout=self.timeout[1])
+        try:
+            answer = client.registration_agency(doi)
+        except Exception:  # habanero raises httpx2 errors for 404s and transport failures
+            return None
+        return str(answer[0]).lower() if answer else None
+
+    def close(self) -> None:
+        self.session.close()
+        if self.cache:
+            self.cache.close()
+
+    # --- requests -----------------------------------------------------------------
+    def _lookup(self, keys: list[str]) -> dict[str, Work | Absent]:
+        try:
+            if len(keys) == 1 and "," in keys[0]:
+                body = self._get(f"/works/{quote(keys[0], safe='')}", {}, pool="single")
+                items = [body["message"]] if body else []
+            else:
+                params = {
+                    "filter": ",".join(f"doi:{k}" for k in keys),
+                    "rows": str(len(keys)),
+                    "select": SELECT,
+                }
+                body = self._get("/works", params, pool="array")
+                items = list((body or {}).get("message", {}).get("items", []))
+        except TransportFailure:
+            self.stats.unavailable += len(keys)
+            return dict.fromkeys(keys, Absent.UNAVAILABLE)
+        found = {doi_key(str(i.get("DOI", ""))): i for i in items if isinstance(i, dict)}
+        answers: dict[str, Any] = {k: found.get(k) for k in keys}
+        if self.cache:
+            self.cache.put_many(self.base_url, "work", answers)
+        return {
+            k: Work.from_message(v) if v is not None else Absent.MISSING for k, v in answers.items()
+        }
+
+    def _pool(self, kind: str) -> str:
+        return f"{'polite' if self.mailto else 'public'}-{kind}"
+
+    def _get(self, path: str, params: dict[str, str], *, pool: str) -> dict[str, Any] | None:
+        """GET with pacing and retries. None means a definitive 404."""
+        if self.mailto:
+            params = {**params, "mailto": self.mailto}
+        limit = self.limits.pool(self._pool(pool))
+        last = "no attempt"
+        for attempt in range(self.max_attempts):
+            if attempt:
+                self.stats.retries += 1
+            try:
+                with limit.slot():
+                    self.stats.requests += 1
+                    response = self.session.get(
+                        self.base_url + path, params=params, timeout=self.timeout
+                    )
+            except requests.RequestException as error:
+                last = f"{type(error).__name__}"
+                time.sleep(self._delay(attempt))
+                continue
+            self.stats.statuses[response.status_code] = (
+                self.stats.statuses.get(response.status_code, 0) + 1
+            )
+            limit.follow(response.headers)
+            if response.status_code == 200:
+                try:
+                    data: dict[str, Any] = response.json()
+                except ValueError:
+                    last = "200 without JSON"
+                    time.sleep(self._delay(attempt))
+                    continue
+                return data
+            if response.status_code == 404 and response.headers.get("content-type", "").startswith(
+                "text/plain"
+            ):
+                return None
+            if response.status_code == 429:
+                wait = _retry_after(response.headers.get("retry-after")) or self._delay(attempt)
+                limit.pause(min(wait, self.max_wait))
+                last = "429"
+                continue
+            if response.status_code >= 500 or response.status_code == 408:
+                last = str(response.status_code)
+                time.sleep(self._delay(attempt))
+                continue
+            # Another 4xx is our request's fault: retrying cannot help.
+            raise TransportFailure(f"{response.status_code} for {path}: {response.text[:200]}")
+        raise TransportFailure(f"no answer after {self.max_attempts} attempts ({last})")
+
+    def _delay(self, attempt: int) -> float:
+        """Exponential back-off with full jitter."""
+        return self._random.uniform(0, min(self.max_wait, self.backoff * 2**attempt))
+
+
+def _retry_after(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        return None
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]

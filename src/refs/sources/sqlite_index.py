@@ -1,0 +1,245 @@
+"""The local Crossref index: SQLite, one row per work, FTS5 over what references print.
+
+Lower-cased DOI key; the record kept whole (zlib-compressed JSON) so `refs serve`
+can answer exactly what Crossref would. The full-text table covers title,
+container titles (full and short), authors' family names, year, volume and
+pages, so that a reference string finds its work.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from refs.errors import SourceUnavailable
+from refs.ids import doi_key
+from refs.source import Absent, Candidate, Query, Work, work_date
+
+SCHEMA_VERSION = "1"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS works (
+    id INTEGER PRIMARY KEY,
+    doi TEXT NOT NULL UNIQUE,          -- lower-cased
+    record BLOB NOT NULL               -- zlib(JSON of the Crossref work)
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS works_fts USING fts5(
+    title, container, authors, year, volume, pages,
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ingested (
+    file TEXT PRIMARY KEY, size INTEGER, mtime REAL,
+    records_done INTEGER NOT NULL, complete INTEGER NOT NULL
+);
+"""
+# bm25 column weights: title words carry most of a reference's identity.
+_WEIGHTS = "8.0, 2.0, 3.0, 1.0, 1.0, 1.5"
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "de",
+        "des",
+        "du",
+        "et",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "la",
+        "le",
+        "les",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "vol",
+        "issue",
+        "pp",
+        "p",
+        "al",
+    ]
+)
+
+
+def fts_row(work: Mapping[str, Any]) -> tuple[str, str, str, str, str, str]:
+    """The searchable text of a work, one string per FTS column."""
+
+    def joined(key: str) -> str:
+        value = work.get(key) or []
+        return " ".join(v for v in value if isinstance(v, str)) if isinstance(value, list) else ""
+
+    authors = " ".join(
+        str(a.get("family") or a.get("name") or "")
+        for a in work.get("author") or []
+        if isinstance(a, dict)
+    )
+    date = work_date(work)
+    return (
+        " ".join(p for p in (joined("title"), joined("subtitle")) if p),
+        " ".join(p for p in (joined("container-title"), joined("short-container-title")) if p),
+        authors,
+        str(date.year) if date else "",
+        str(work.get("volume") or ""),
+        " ".join(str(work.get(k) or "") for k in ("page", "article-number")).replace("-", " "),
+    )
+
+
+def match_expression(text: str, limit: int = 40) -> str | None:
+    """An FTS5 OR-query of the distinctive words of a reference string."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(text.lower()):
+        if word not in _STOP and (len(word) > 1 or word.isdigit()) and word not in seen:
+            seen[word] = None
+    words = list(seen)[:limit]
+    return " OR ".join(f'"{w}"' for w in words) if words else None
+
+
+@dataclass(frozen=True, slots=True)
+class IndexInfo:
+    path: Path
+    works: int
+    size_bytes: int
+    complete: bool
+    files: int
+
+
+class SqliteIndex:
+    """A `Source` over a local SQLite index. One connection; not shared across threads."""
+
+    name = "index"
+
+    def __init__(self, path: Path, *, create: bool = False, readonly: bool = False) -> None:
+        self.path = path
+        if not create and not path.exists():
+            raise SourceUnavailable(
+                f"no index at {path}: build one with `refs index build FILES… --index {path}`"
+            )
+        try:
+            if readonly:
+                uri = f"file:{path}?mode=ro"
+                self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(path, check_same_thread=False)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.executescript(_SCHEMA)
+                self.db.execute(
+                    "INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,)
+                )
+                self.db.commit()
+            self.db.execute("SELECT 1 FROM works LIMIT 1").fetchall()
+        except sqlite3.DatabaseError as error:
+            raise SourceUnavailable(f"{path}: not a refs index ({error})") from None
+
+    # --- Source protocol -------------------------------------------------------
+    def works(self, dois: Iterable[str]) -> dict[str, Work | Absent]:
+        keys = list(dict.fromkeys(doi_key(d) for d in dois))
+        out: dict[str, Work | Absent] = dict.fromkeys(keys, Absent.MISSING)
+        for record in self.records(keys).values():
+            out[doi_key(str(record["DOI"]))] = Work.from_message(record)
+        return out
+
+    def search(self, query: Query) -> list[Candidate]:
+        return [
+            Candidate(Work.from_message(r), s)
+            for r, s in self.search_records(query.text, query.rows)
+        ]
+
+    def agency(self, doi: str) -> str | None:
+        return "crossref" if self.records([doi_key(doi)]) else None
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- raw records (for `refs serve`) ---------------------------------------
+    def records(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Raw work records by lower-cased DOI, in chunks under SQLite's variable limit."""
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(f"SELECT doi, record FROM works WHERE doi IN ({marks})", chunk)
+            for doi, blob in rows:
+                found[doi] = json.loads(zlib.decompress(blob))
+        return found
+
+    def search_records(self, text: str, rows: int) -> list[tuple[dict[str, Any], float]]:
+        expression = match_expression(text)
+        if expression is None:
+            return []
+        hits = self.db.execute(
+            f"SELECT rowid, -bm25(works_fts, {_WEIGHTS}) AS score FROM works_fts "
+            "WHERE works_fts MATCH ? ORDER BY bm25(works_fts, " + _WEIGHTS + ") LIMIT ?",
+            (expression, rows),
+        ).fetchall()
+        if not hits:
+            return []
+        ids = [h[0] for h in hits]
+        marks = ",".join("?" * len(ids))
+        blobs = dict(self.db.execute(f"SELECT id, record FROM works WHERE id IN ({marks})", ids))
+        return [(json.loads(zlib.decompress(blobs[i])), round(s, 3)) for i, s in hits if i in blobs]
+
+    def iter_records(
+        self, after_id: int = 0, limit: int = 1000
+    ) -> Iterator[tuple[int, dict[str, Any]]]:
+        rows = self.db.execute(
+            "SELECT id, record FROM works WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit)
+        )
+        for row_id, blob in rows:
+            yield row_id, json.loads(zlib.decompress(blob))
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM works").fetchone()[0])
+
+    # --- writing ----------------------------------------------------------------
+    def upsert(self, works: Iterable[Mapping[str, Any]]) -> int:
+        """Add or replace works (caller commits). Returns how many were written."""
+        n = 0
+        for work in works:
+            key = doi_key(str(work["DOI"]).strip())
+            blob = zlib.compress(json.dumps(work, separators=(",", ":")).encode(), 6)
+            old = self.db.execute("SELECT id FROM works WHERE doi = ?", (key,)).fetchone()
+            if old:
+                self.db.execute("DELETE FROM works_fts WHERE rowid = ?", (old[0],))
+                self.db.execute("UPDATE works SET record = ? WHERE id = ?", (blob, old[0]))
+                row_id = old[0]
+            else:
+                row_id = self.db.execute(
+                    "INSERT INTO works (doi, record) VALUES (?, ?)", (key, blob)
+                ).lastrowid
+            self.db.execute(
+                "INSERT INTO works_fts (rowid, title, container, authors, year, volume, pages) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (row_id, *fts_row(work)),
+            )
+            n += 1
+        return n
+
+    def info(self) -> IndexInfo:
+        with closing(self.db.execute("SELECT count(*), sum(complete) FROM ingested")) as cur:
+            files, done = cur.fetchone()
+        size = sum(
+            p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file()
+        )
+        return IndexInfo(
+            self.path, self.count(), size, complete=(files or 0) == (done or 0), files=files or 0
+        )
