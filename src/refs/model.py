@@ -264,3 +264,61 @@ class Reference:
             "repairs": [r.to_json() for r in self.repairs],
             "diagnostics": list(self.diagnostics),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class FieldDiff:
+    """What one field of the reference says against the registry, and why it matters."""
+
+    field: str  # CSL-JSON key: title, author, container-title, volume, issue, page, issued, DOI
+    kind: str  # mismatch | cosmetic | lost-characters | missing
+    printed: str | None
+    registry: str | None  # also the suggested correction
+    why: str
+
+    def to_json(self) -> dict[str, str | None]:
+        return {"field": self.field, "printed": self.printed, "registry": self.registry,
+                "kind": self.kind, "why": self.why}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A retraction, correction or expression of concern about the cited work."""
+
+    kind: str
+    doi: str | None
+    source: str | None
+    date: str | None
+
+    def to_json(self) -> dict[str, str | None]:
+        return {"kind": self.kind, "doi": self.doi, "source": self.source, "date": self.date}
+
+
+# doi_status values, in the order a reader should worry about them.
+STATUSES = ("wrong", "unknown", "supplement", "ambiguous", "unavailable", "none", "found",
+            "confirmed", "unverified")  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What refs concludes about one reference against a source."""
+
+    doi_status: str  # one of STATUSES
+    doi: str | None  # the DOI refs stands behind
+    confidence: float | None  # calibrated probability that `doi` is the cited work's
+    flags: tuple[FieldDiff, ...] = ()
+    updates: tuple[Notice, ...] = ()
+    corrected: Item | None = None  # the reference with the registry's values
+    source: str | None = None
+    why: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "doi_status": self.doi_status,
+            "doi": self.doi,
+            "confidence": None if self.confidence is None else round(self.confidence, 4),
+            "flags": [f.to_json() for f in self.flags],
+            "updates": [u.to_json() for u in self.updates],
+            "why": self.why,
+            "source": self.source,
+        }

@@ -23,6 +23,7 @@ from refs.ids import doi_key
 from refs.source import Absent, Candidate, Query, Work, work_date
 
 SCHEMA_VERSION = "1"
+COMMON_SHARE = 0.02  # words in more than 2% of records are left out of the search query
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS works (
     id INTEGER PRIMARY KEY,
@@ -128,6 +129,9 @@ class SqliteIndex:
 
     def __init__(self, path: Path, *, create: bool = False, readonly: bool = False) -> None:
         self.path = path
+        self._df: dict[str, int] = {}  # term -> document frequency, for this connection's life
+        self._vocab = False
+        self._count: int | None = None
         if not create and not path.exists():
             raise SourceUnavailable(
                 f"no index at {path}: build one with `refs index build FILES… --index {path}`"
@@ -183,7 +187,7 @@ class SqliteIndex:
         return found
 
     def search_records(self, text: str, rows: int) -> list[tuple[dict[str, Any], float]]:
-        expression = match_expression(text)
+        expression = self._expression(text)
         if expression is None:
             return []
         hits = self.db.execute(
@@ -197,6 +201,48 @@ class SqliteIndex:
         marks = ",".join("?" * len(ids))
         blobs = dict(self.db.execute(f"SELECT id, record FROM works WHERE id IN ({marks})", ids))
         return [(json.loads(zlib.decompress(blobs[i])), round(s, 3)) for i, s in hits if i in blobs]
+
+    def _expression(self, text: str) -> str | None:
+        """The OR-query of the text's words, without those common enough to match everything.
+
+        bm25 must score every document that holds any query word, so a word found in
+        thousands of records ("journal", "2019") costs much and ranks nothing; the
+        rarest words are always kept.
+        """
+        words = list(dict.fromkeys(w for w in _WORD.findall(text.lower()) if w not in _STOP))
+        if not words:
+            return None
+        frequency = self._document_frequency(words)
+        words = [w for w in words if frequency.get(w, 0) > 0]
+        if not words:
+            return None
+        cap = max(50, int(self._size() * COMMON_SHARE))
+        rare = sorted(words, key=lambda w: frequency[w])
+        kept = [w for w in words if frequency[w] <= cap] or rare[:3]
+        return " OR ".join(f'"{w}"' for w in kept[:40])
+
+    def _size(self) -> int:
+        if self._count is None:
+            self._count = self.count()
+        return self._count
+
+    def _document_frequency(self, words: list[str]) -> dict[str, int]:
+        unknown = [w for w in words if w not in self._df]
+        if unknown:
+            if not self._vocab:
+                self.db.execute(
+                    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.works_vocab USING fts5vocab(main, works_fts, 'row')"
+                )
+                self._vocab = True
+            marks = ",".join("?" * len(unknown))
+            found = dict(
+                self.db.execute(
+                    f"SELECT term, doc FROM temp.works_vocab WHERE term IN ({marks})", unknown
+                )
+            )
+            for w in unknown:
+                self._df[w] = int(found.get(w, 0))
+        return {w: self._df[w] for w in words}
 
     def iter_records(
         self, after_id: int = 0, limit: int = 1000
@@ -213,6 +259,8 @@ class SqliteIndex:
     # --- writing ----------------------------------------------------------------
     def upsert(self, works: Iterable[Mapping[str, Any]]) -> int:
         """Add or replace works (caller commits). Returns how many were written."""
+        self._df.clear()
+        self._count = None
         n = 0
         for work in works:
             key = doi_key(str(work["DOI"]).strip())

@@ -1,0 +1,1 @@
+"""Comparing what a reference prints with what the registry holds."""

@@ -1,0 +1,263 @@
+"""Field rules: one small function per field, printed value against the registry's.
+
+Each rule returns a `Check`: the outcome (agree, cosmetic, mismatch,
+lost-characters, missing, or absent when one side has nothing to compare) and,
+unless the field agrees, a `FieldDiff` with the registry's value as the
+suggestion and a one-line reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from refs.compare.journals import journal_similarity
+from refs.compare.text import fold, title_similarity
+from refs.model import FieldDiff, Item, Person
+from refs.normalize.pages import normalize_pages
+from refs.normalize.text import LOST
+from refs.source import Work
+
+AGREE, COSMETIC, MISMATCH, LOST_CHARS, MISSING, ABSENT = (
+    "agree", "cosmetic", "mismatch", "lost-characters", "missing", "absent")  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    field: str
+    outcome: str
+    diff: FieldDiff | None = None
+
+
+def _diff(field: str, kind: str, printed: str | None, registry: str | None, why: str) -> Check:
+    return Check(field, kind, FieldDiff(field, kind, printed, registry, why))
+
+
+def check_title(item: Item, work: Work, similarity: float | None = None) -> Check:
+    registry = " ".join(p for p in (work.title, work.subtitle) if p) if work.title else None
+    if registry is None:
+        return Check("title", ABSENT)
+    if not item.title:
+        return _diff("title", MISSING, None, registry, "the reference prints no title")
+    sim = similarity if similarity is not None else work_title_similarity(item.title, work)
+    if fold(item.title) in (fold(registry), fold(work.title or "")):
+        return Check("title", AGREE)
+    if LOST in item.title and sim >= 90:
+        return _diff(
+            "title", LOST_CHARS, item.title, work.title, "characters lost in the printed title"
+        )
+    if sim >= 97:
+        return Check("title", AGREE)
+    printed_words, registry_words = set(fold(item.title).split()), set(fold(registry).split())
+    if sim >= 80 and printed_words < registry_words:
+        missing = " ".join(w for w in fold(registry).split() if w not in printed_words)
+        return _diff(
+            "title",
+            LOST_CHARS,
+            item.title,
+            work.title,
+            f"words missing from the printed title: {missing}",
+        )
+    if sim >= 90:
+        return _diff("title", COSMETIC, item.title, work.title, "spelling differs slightly")
+    return _diff(
+        "title", MISMATCH, item.title, work.title, f"a different title ({sim:.0f}% similar)"
+    )
+
+
+def work_title_similarity(title: str, work: Work) -> float:
+    """0–100: the printed title against the work's title, with and without its subtitle."""
+    full = " ".join(p for p in (work.title, work.subtitle) if p)
+    return max(title_similarity(title, work.title or ""), title_similarity(title, full))
+
+
+def _family_key(person: Person) -> str:
+    name = person.family or person.literal or ""
+    return fold(name)
+
+
+def _same_family(a: str, b: str) -> bool:
+    if not a or not b:
+        return False
+    if a == b or a.replace(" ", "") == b.replace(" ", ""):
+        return True
+    # `Thawadi` for `Al Thawadi`, `Berg` for `van den Berg`: a particle or prefix lost.
+    return a.split()[-1] == b.split()[-1] or a.endswith(" " + b) or b.endswith(" " + a)
+
+
+def check_author(item: Item, work: Work) -> Check:
+    printed = [k for k in map(_family_key, item.author) if k]
+    registry = [k for k in map(_family_key, work.author) if k]
+    if not printed or not registry:
+        return Check("author", ABSENT)
+    shown = ", ".join(p.display() for p in work.author[:3]) + (
+        " et al." if len(work.author) > 3 else ""
+    )
+    if _same_family(printed[0], registry[0]):
+        return Check("author", AGREE)
+    if any(_same_family(printed[0], r) for r in registry[1:]):
+        return _diff(
+            "author", COSMETIC, item.author[0].display(), shown, "authors in another order"
+        )
+    if fuzz.ratio(printed[0], registry[0]) >= 80:
+        return _diff(
+            "author",
+            COSMETIC,
+            item.author[0].display(),
+            shown,
+            "first author's name spelt differently",
+        )
+    return _diff("author", MISMATCH, item.author[0].display(), shown, "another first author")
+
+
+def registry_years(work: Work) -> set[int]:
+    years = {work.issued.year} if work.issued else set()
+    for key in ("published-print", "published-online", "published"):
+        value = work.raw.get(key)
+        if isinstance(value, dict):
+            parts = value.get("date-parts") or [[None]]
+            if parts and parts[0] and isinstance(parts[0][0], int):
+                years.add(parts[0][0])
+    return years
+
+
+def check_year(item: Item, work: Work) -> Check:
+    years = registry_years(work)
+    if item.issued is None or not years:
+        return Check("issued", ABSENT)
+    if item.issued.year in years:
+        return Check("issued", AGREE)
+    shown = "/".join(str(y) for y in sorted(years))
+    return _diff(
+        "issued", MISMATCH, str(item.issued.year), str(min(years)), f"the registry dates it {shown}"
+    )
+
+
+def check_container(item: Item, work: Work) -> Check:
+    printed = item.container_title or item.container_title_short
+    names = [n for n in (work.container_title, work.container_title_short) if n]
+    if not printed or not names:
+        return Check("container-title", ABSENT)
+    best = max(journal_similarity(printed, n) for n in names)
+    if best >= 0.75:
+        return Check("container-title", AGREE)
+    return _diff("container-title", MISMATCH, printed, work.container_title, "another journal")
+
+
+def _numbers(value: str) -> list[str]:
+    return [n.lstrip("0") or "0" for n in re.findall(r"\d+", value)]
+
+
+def check_volume(item: Item, work: Work) -> Check:
+    if not item.volume or not work.volume:
+        return Check("volume", ABSENT)
+    if fold(item.volume) == fold(work.volume) or _numbers(item.volume) == _numbers(work.volume):
+        return Check("volume", AGREE)
+    return _diff(
+        "volume", MISMATCH, item.volume, work.volume, f"the registry has volume {work.volume}"
+    )
+
+
+def check_issue(item: Item, work: Work) -> Check:
+    if not item.issue or not work.issue:
+        return Check("issue", ABSENT)
+    if fold(item.issue) == fold(work.issue) or _numbers(item.issue) == _numbers(work.issue):
+        return Check("issue", AGREE)
+    return _diff("issue", MISMATCH, item.issue, work.issue, f"the registry has issue {work.issue}")
+
+
+def _page_key(page: str) -> str:
+    return fold(page).lstrip("e").lstrip("0") or "0"
+
+
+def check_page(item: Item, work: Work) -> Check:
+    registry = work.page or work.article_number
+    if not item.page or not registry:
+        return Check("page", ABSENT)
+    printed, reg = normalize_pages(item.page), normalize_pages(registry)
+    p_first, _, p_last = printed.partition("-")
+    r_first, _, r_last = reg.partition("-")
+    if printed == reg or (
+        _page_key(p_first) == _page_key(r_first) and (not p_last or not r_last or p_last == r_last)
+    ):
+        if printed != reg and fold(p_first) != fold(r_first):
+            return _diff("page", COSMETIC, item.page, reg, "the same page, written another way")
+        return Check("page", AGREE)
+    if work.article_number and _page_key(printed) == _page_key(work.article_number):
+        return Check("page", AGREE)
+    if _page_key(p_first) == _page_key(r_first):
+        return _diff("page", MISMATCH, item.page, reg, f"the article ends on page {r_last}")
+    return _diff("page", MISMATCH, item.page, reg, f"the registry has pages {reg}")
+
+
+RULES: tuple[Callable[[Item, Work], Check], ...] = (
+    check_author, check_year, check_container, check_volume, check_issue, check_page)  # fmt: skip
+
+
+def compare(
+    item: Item, work: Work, title_sim: float | None = None, text: str | None = None
+) -> list[Check]:
+    """Every field rule, title first.
+
+    With the reference's `text`, a field the parser missed but the text plainly
+    prints counts as agreeing: evidence in favour, never a flag against.
+    """
+    checks = [check_title(item, work, title_sim), *(rule(item, work) for rule in RULES)]
+    if text:
+        checks = [_from_text(c, work, fold(text)) for c in checks]
+    return checks
+
+
+def title_in_text(text: str, work: Work) -> float:
+    """0–100: how well the work's title appears somewhere in the (folded) reference text."""
+    title = fold(work.title or "")
+    if len(title) < 15 or " " not in title:
+        return 0.0  # a short title would be found anywhere
+    return float(fuzz.partial_ratio(title, text))
+
+
+def _from_text(check: Check, work: Work, text: str) -> Check:
+    if check.outcome == AGREE:
+        return check
+    words = f" {text} "
+    if check.field == "title" and check.outcome in (MISSING, MISMATCH, COSMETIC, LOST_CHARS):
+        if title_in_text(text, work) >= 97:
+            return Check("title", AGREE)
+        return check
+    if check.outcome != ABSENT:
+        return check
+    found = False
+    if check.field == "author" and work.author:
+        family = _family_key(work.author[0])
+        found = bool(family) and f" {family.split()[-1]} " in words
+    elif check.field == "issued":
+        found = any(f" {y} " in words for y in registry_years(work))
+    elif check.field == "container-title":
+        found = any(
+            n and f" {fold(n)} " in words
+            for n in (work.container_title, work.container_title_short)
+        )
+    elif check.field == "volume" and work.volume:
+        found = f" {fold(work.volume)} " in words
+    elif check.field == "page" and (work.page or work.article_number):
+        first = fold((work.page or work.article_number or "").split("-")[0])
+        found = bool(first) and f" {first} " in words
+    return Check(check.field, AGREE) if found else check
+
+
+def prints_no_title(item: Item, work: Work) -> bool:
+    """The reference prints no title of its own: the parser's "title" is the journal or a name list."""
+    title = item.title
+    if not title:
+        return True
+    if sum(1 for w in fold(title).split() if w.isalpha()) < 3:
+        return True
+    for name in (work.container_title, work.container_title_short):
+        if name and (
+            journal_similarity(title, name) >= 0.6 or f" {fold(name)} " in f" {fold(title)} "
+        ):
+            return True
+    return False
