@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from refs.cli.commands import clean, parse
+from refs.cli.commands import clean, index_app, parse, serve
 
 app = typer.Typer(
     name="refs",
@@ -22,6 +22,8 @@ app = typer.Typer(
 )
 app.command("parse")(parse)
 app.command("clean")(clean)
+app.add_typer(index_app, name="index")
+app.command("serve")(serve)
 
 
 def main() -> None:

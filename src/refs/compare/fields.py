@@ -131,6 +131,11 @@ def check_year(item: Item, work: Work) -> Check:
     if item.issued.year in years:
         return Check("issued", AGREE)
     shown = "/".join(str(y) for y in sorted(years))
+    # A record with a single date may hold the online-first year while the print
+    # year is the next one (or the reverse): a year apart is then not an error.
+    if len(years) == 1 and abs(item.issued.year - min(years)) == 1:
+        why = f"the registry dates it {shown} (online first vs print?)"
+        return _diff("issued", COSMETIC, str(item.issued.year), shown, why)
     return _diff(
         "issued", MISMATCH, str(item.issued.year), str(min(years)), f"the registry dates it {shown}"
     )

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from bibtexparser.entrypoint import write_string
 from bibtexparser.library import Library
-from bibtexparser.model import Block, Entry, Field
+from bibtexparser.model import Block, Entry, Field, ImplicitComment
 from bibtexparser.writer import BibtexFormat
 
 from refs.export.keys import cite_keys
@@ -61,12 +61,17 @@ _WORD = re.compile(r"^([(\[\"'\u2018\u201c]*)(.*?)([)\]\"'\u2019\u201d.,:;!?]*)$
 _RANGE_DASH = re.compile(r"\s*(?:-+|[\u2010-\u2015\u2212])\s*")
 
 
-def to_bibtex(refs: Sequence[Reference]) -> str:
-    """A .bib text with one entry per reference, keyed by `cite_keys`."""
-    entries: list[Block] = [
-        Entry(BIBTEX_TYPES.get(ref.item.type, "misc"), key, _fields(ref.item))
-        for ref, key in zip(refs, cite_keys(refs), strict=True)
-    ]
+def to_bibtex(refs: Sequence[Reference], notes: Sequence[Sequence[str]] | None = None) -> str:
+    """A .bib text with one entry per reference, keyed by `cite_keys`.
+
+    `notes[i]` are comment lines written above entry i (what a correction changed).
+    """
+    entries: list[Block] = []
+    for i, (ref, key) in enumerate(zip(refs, cite_keys(refs), strict=True)):
+        lines = notes[i] if notes else ()
+        if lines:
+            entries.append(ImplicitComment("\n".join(f"% {line}" for line in lines)))
+        entries.append(Entry(BIBTEX_TYPES.get(ref.item.type, "misc"), key, _fields(ref.item)))
     fmt = BibtexFormat()  # type: ignore[no-untyped-call]  # its __init__ lacks "-> None"
     fmt.indent = "  "
     fmt.trailing_comma = True

@@ -121,6 +121,12 @@ class Resolver:
             return Verdict("unavailable", None, None, source=self.source.name,
                            why="the source did not answer for this DOI (try again later)")  # fmt: skip
         if work is Absent.MISSING:
+            if component:  # the suffix alone says it is a supplementary file
+                why = ("a supplementary-file DOI; the article's DOI is suggested, but its record "
+                       "is not in this source, so the reference could not be compared with it")  # fmt: skip
+                flag = FieldDiff("DOI", MISMATCH, printed, item.DOI, "a supplementary-file DOI")
+                # The article is suggested in the flag, not stood behind: it was not compared.
+                return Verdict("supplement", None, None, (flag,), source=self.source.name, why=why)
             return None
         assert isinstance(work, Work)
         checks = tuple(compare(item, work, text=main_text(ref)))

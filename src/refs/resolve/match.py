@@ -25,6 +25,8 @@ FEATURES = (
     *(f"{f}_{s}" for f in FIELDS for s in ("agree", "differ")),
     "year_off_by_one",
     "margin",
+    "title_exact",
+    "agreements",
 )
 
 
@@ -52,6 +54,11 @@ def features(
         vector.append(float(outcome not in (AGREE, COSMETIC, LOST_CHARS, ABSENT)))
     vector.append(float(year_gap == 1))
     vector.append(max(min(margin, 50.0), 0.0) / 50.0)
+    vector.append(float(title not in (ABSENT, MISSING) and title_sim >= 97))
+    # How many independent fields vouch for the candidate: sparse records have few.
+    vector.append(
+        sum(by_field.get(f) in (AGREE, COSMETIC, LOST_CHARS) for f in FIELDS) / len(FIELDS)
+    )
     return vector
 
 

@@ -1,0 +1,89 @@
+"""What `refs clean` says about a verified list: records, corrected entries, a summary. Pure."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from refs.model import STATUSES, Reference, Verdict
+
+
+def record(ref: Reference, verdict: Verdict | None) -> dict[str, Any]:
+    """The `--to json` record: the parse, and the verdict with its corrected CSL-JSON item."""
+    out = ref.to_json()
+    if verdict is None:
+        out.update(doi_status="unverified", doi=None, confidence=None, flags=[], updates=[])
+        return out
+    out.update(verdict.to_json())
+    out["corrected"] = (
+        verdict.corrected.to_csl(ref.key or f"ref{ref.index}") if verdict.corrected else None
+    )
+    return out
+
+
+def corrected_references(refs: Sequence[Reference], verdicts: Sequence[Verdict]) -> list[Reference]:
+    """Each reference with the registry's values where a rule found its own wrong."""
+    return [
+        replace(r, item=v.corrected) if v.corrected else r
+        for r, v in zip(refs, verdicts, strict=True)
+    ]
+
+
+def change_notes(ref: Reference, verdict: Verdict) -> list[str]:
+    """Comment lines saying what the corrected entry changed, and what could not be checked."""
+    head = f"refs: reference {ref.index}: {verdict.doi_status}"
+    if verdict.confidence is not None:
+        head += f" (confidence {verdict.confidence:.2f})"
+    lines = [head]
+    for flag in verdict.flags:
+        if flag.kind == "cosmetic":
+            continue
+        changed = "kept" if verdict.corrected is None or flag.registry is None else "changed"
+        lines.append(
+            f"  {flag.field}: {flag.printed!s} -> {flag.registry!s} [{flag.kind}; {changed}] {flag.why}"
+        )
+    for notice in verdict.updates:
+        lines.append(
+            f"  {notice.kind.upper()}: notice {notice.doi or '?'} ({notice.source or 'publisher'})"
+        )
+    if verdict.doi_status in ("none", "ambiguous", "unavailable", "unknown"):
+        lines.append(f"  {verdict.why}")
+    return lines if len(lines) > 1 or verdict.doi_status not in ("confirmed", "found") else []
+
+
+def summary(
+    refs: Sequence[Reference], verdicts: Sequence[Verdict] | None, source: str | None
+) -> str:
+    """A few lines for stderr: counts per status, then the worst findings first."""
+    if verdicts is None:
+        styles = Counter(r.style for r in refs)
+        by_style = ", ".join(f"{n} {s}" for s, n in styles.most_common())
+        unparsed = sum(1 for r in refs if not r.parsed)
+        return f"refs: {len(refs)} references ({by_style}); {unparsed} unparseable; not verified (--no-verify)"
+    counts = Counter(v.doi_status for v in verdicts)
+    parts = ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
+    flagged = sum(1 for v in verdicts if any(f.kind != "cosmetic" for f in v.flags))
+    lines = [
+        f"refs: {len(refs)} references checked against {source}: {parts}; {flagged} with field flags"
+    ]
+    retracted = [(r, v) for r, v in zip(refs, verdicts, strict=True) if v.updates]
+    for ref, verdict in retracted:
+        kinds = ", ".join(sorted({u.kind for u in verdict.updates}))
+        lines.append(f"  ! reference {ref.index}: {kinds} ({verdict.updates[0].doi})")
+    order = {s: i for i, s in enumerate(STATUSES)}
+    worst = sorted(
+        (
+            (r, v)
+            for r, v in zip(refs, verdicts, strict=True)
+            if v.doi_status in ("wrong", "unknown", "supplement")
+        ),
+        key=lambda rv: (order[rv[1].doi_status], rv[0].index),
+    )
+    for ref, verdict in worst[:10]:
+        target = f" -> {verdict.doi}" if verdict.doi else ""
+        lines.append(f"  reference {ref.index}: {verdict.doi_status}: {ref.doi_input}{target}")
+    if len(worst) > 10:
+        lines.append(f"  … and {len(worst) - 10} more (see --to json)")
+    return "\n".join(lines)
