@@ -92,7 +92,7 @@ def clean(
     with user_errors():
         refs = read_references(read_text(input), from_, input)
         verdicts: list[Verdict] | None = None
-        source_name = None
+        source_name = hint = None
         if not no_verify:
             from refs.resolve import Resolver
             from refs.sources import open_source
@@ -100,25 +100,29 @@ def clean(
             opened = open_source(source, index=index, mailto=mailto, refresh=refresh)
             try:
                 verdicts = Resolver(opened).resolve(refs)
-                source_name = describe(opened)
+                source_name, hint = describe(opened)
             finally:
                 opened.close()
         write_text(output, render(refs, verdicts, to), inputs=(input,))
         report_problems(refs)
         typer.echo(summary(refs, verdicts, source_name), err=True)
+        if hint:
+            typer.echo(hint, err=True)
         exit_on_broken_entries(refs)
 
 
-def describe(source: object) -> str:
-    """The source's name for the summary; a small index is said to be small."""
+def describe(source: object) -> tuple[str, str | None]:
+    """The source's name for the summary, and a hint when a small index may mislead."""
     from refs.sources.sqlite_index import SqliteIndex
 
     if isinstance(source, SqliteIndex):
         works = source.count()
-        hint = (" — a small index: `unknown` means not in it, not unregistered; build a fuller "
-                "one with `refs index build` or use --source crossref") if works < 10_000 else ""  # fmt: skip
-        return f"the local index ({works:,} works){hint}"
-    return str(getattr(source, "name", "the source"))
+        hint = None
+        if works < 10_000:
+            hint = ("refs: note: the index is small, so `unknown` means \"not in it\", not "
+                    "\"not registered\"; build a fuller one with `refs index build` or use --source crossref")  # fmt: skip
+        return f"the local index ({works:,} works)", hint
+    return str(getattr(source, "name", "the source")), None
 
 
 def render(refs: Sequence[Reference], verdicts: Sequence[Verdict] | None, to: OutputFormat) -> str:

@@ -258,7 +258,10 @@ def prints_no_title(item: Item, work: Work) -> bool:
     title = item.title
     if not title:
         return True
-    if sum(1 for w in fold(title).split() if w.isalpha()) < 3:
+    # Words that could be a title's: not initials, numbers or the work's authors' names.
+    names = {w for p in work.author for w in _family_key(p).split()}
+    words = [w for w in fold(title).split() if w.isalpha() and len(w) > 2 and w not in names]
+    if len(words) < 2:
         return True
     for name in (work.container_title, work.container_title_short):
         if name and (

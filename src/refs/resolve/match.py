@@ -27,6 +27,7 @@ FEATURES = (
     "margin",
     "title_exact",
     "agreements",
+    "untitled_agreements",
 )
 
 
@@ -56,9 +57,10 @@ def features(
     vector.append(max(min(margin, 50.0), 0.0) / 50.0)
     vector.append(float(title not in (ABSENT, MISSING) and title_sim >= 97))
     # How many independent fields vouch for the candidate: sparse records have few.
-    vector.append(
-        sum(by_field.get(f) in (AGREE, COSMETIC, LOST_CHARS) for f in FIELDS) / len(FIELDS)
-    )
+    agreements = sum(by_field.get(f) in (AGREE, COSMETIC, LOST_CHARS) for f in FIELDS) / len(FIELDS)
+    vector.append(agreements)
+    # Without a title, agreement of the other fields is all the evidence there is.
+    vector.append(agreements if title in (ABSENT, MISSING) or title_sim < 50 else 0.0)
     return vector
 
 
