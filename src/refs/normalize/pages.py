@@ -49,8 +49,18 @@ def first_page(pages: str) -> str:
 _EDGES = re.compile(r"^[\s.,;]+|[\s.,;]+$")
 
 
+_SPACE_RUNS = re.compile(r"\s+")
+
+
 def _trim(text: str) -> str:
-    return _EDGES.sub("", re.sub(r"\s+", " ", text))
+    if (
+        text.isprintable()
+        and "  " not in text
+        and text[:1] not in " .,;"
+        and text[-1:] not in " .,;"
+    ):
+        return text  # the common case: nothing to trim
+    return _EDGES.sub("", _SPACE_RUNS.sub(" ", text))
 
 
 def normalize_issue(text: str) -> str:

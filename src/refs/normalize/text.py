@@ -46,7 +46,7 @@ def collapse_spaces(text: str) -> str:
 
 def mark_lost_characters(text: str) -> str:
     """Replace each run of characters lost in an export by one U+FFFD."""
-    return _LOST_RUN.sub(LOST, text)
+    return _LOST_RUN.sub(LOST, text) if "?" in text else text
 
 
 def has_lost_characters(text: str) -> bool:

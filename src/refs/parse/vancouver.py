@@ -37,12 +37,19 @@ def looks_like_vancouver(text: str) -> bool:
 
 def tidy(text: str) -> str:
     """Undo the Med Sci spacing: ` , ` ` . ` `; ;` ` : :` `6698.–6702.` `58..`."""
-    value = re.sub(r"\s*;(?:\s*;)+\s*", ";", text.strip())
-    value = re.sub(r"\s*:(?:\s*:)+\s*", ":", value)
+    value = _DOUBLE_SEMICOLON.sub(";", text.strip())
+    value = _DOUBLE_COLON.sub(":", value)
     # French typography keeps a space before ":" "?" "!"; only ",", "." and ";" are glued.
-    value = re.sub(r"\s+([,.;])", r"\1", value)
-    value = re.sub(r"(\w)\.(?=[\u2010-\u2015-])", r"\1", value)  # 6698.–6702 → 6698–6702
-    return re.sub(r"\.{2,}$", ".", value)
+    value = _SPACE_BEFORE.sub(r"\1", value)
+    value = _DOT_DASH.sub(r"\1", value)  # 6698.–6702 → 6698–6702
+    return _DOTS_END.sub(".", value)
+
+
+_DOUBLE_SEMICOLON = re.compile(r"\s*;(?:\s*;)+\s*")
+_DOUBLE_COLON = re.compile(r"\s*:(?:\s*:)+\s*")
+_SPACE_BEFORE = re.compile(r"\s+([,.;])")
+_DOT_DASH = re.compile(r"(\w)\.(?=[\u2010-\u2015-])")
+_DOTS_END = re.compile(r"\.{2,}$")
 
 
 def parse_vancouver(text: str) -> tuple[Item, list[str]]:
