@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import parse_bench
+from benchmarks import parse_bench, sources_bench
 from benchmarks.table import Table
 
 Section = Callable[[Path | None, bool], list[Table]]
@@ -19,6 +19,7 @@ Section = Callable[[Path | None, bool], list[Table]]
 # The sections, in the order they run. A new section: a module with `run`, and a line here.
 SECTIONS: list[tuple[str, Section]] = [
     ("parse", parse_bench.run),
+    ("sources", sources_bench.run),
 ]
 
 

@@ -30,6 +30,7 @@ from refs.compare.fields import (
     work_title_similarity,
 )
 from refs.compare.text import fold, without_lost
+from refs.errors import SourceError
 from refs.model import FieldDiff, Item, Notice, Reference, Verdict
 from refs.resolve.correct import corrected_item
 from refs.resolve.match import Model, features, load_model, probability
@@ -83,8 +84,13 @@ class Resolver:
                 to_search.append((ref, doi))
             else:
                 verdicts[ref.index] = verdict
-        found = self._search([r for r, _ in to_search], [d for _, d in to_search])
+        unavailable: set[int] = set()
+        found = self._search([r for r, _ in to_search], [d for _, d in to_search], unavailable)
         for (ref, bad_doi), outcome in zip(to_search, found, strict=True):
+            if ref.index in unavailable:  # a transport failure is never a verdict
+                verdicts[ref.index] = Verdict("unavailable", None, None, source=self.source.name,
+                                              why="the source did not answer the search (try again later)")  # fmt: skip
+                continue
             verdicts[ref.index] = self._after_search(ref, bad_doi, outcome, works)
         return [verdicts[r.index] for r in refs]
 
@@ -146,13 +152,17 @@ class Resolver:
 
     # --- search ----------------------------------------------------------------------
     def _search(
-        self, refs: Sequence[Reference], exclude: Sequence[str | None]
+        self, refs: Sequence[Reference], exclude: Sequence[str | None], unavailable: set[int]
     ) -> list[list[Scored]]:
-        """Candidates for each reference, scored; one cdist over all references × candidates."""
+        """Candidates for each reference, scored; `unavailable` collects searches with no answer."""
         pools: list[list[Candidate]] = []
         for ref, bad in zip(refs, exclude, strict=True):
             text = search_text(ref.item, with_numbers=bad is None)
-            hits = self.source.search(Query(text, self.rows)) if text.strip() else []
+            try:
+                hits = self.source.search(Query(text, self.rows)) if text.strip() else []
+            except SourceError:
+                unavailable.add(ref.index)
+                hits = []
             bad_key = ids.doi_key(bad) if bad else None
             pools.append([c for c in hits if ids.doi_key(c.work.DOI) != bad_key])
         sims = title_matrix(refs, [[c.work for c in pool] for pool in pools])

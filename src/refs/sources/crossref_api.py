@@ -1,8 +1,9 @@
 """The Crossref REST API as a `Source` — the public API, or any compatible server.
 
 Etiquette is correctness here:
-- one kept-alive `requests.Session` (habanero opens a new HTTP client per call,
-  ~30 ms each: we use it only for the rare agency look-up, where it serves);
+- one kept-alive `requests.Session` for every request, agency look-ups included
+  (habanero opens a new HTTP client per call, ~30 ms each, does not URL-encode
+  DOIs, and neither paces nor retries);
 - the polite pool through `mailto` (parameter and User-Agent);
 - DOIs in batches of `filter=doi:…,doi:…` list requests (one request per
   `batch_size` DOIs instead of one per DOI), `select` to cut payloads;
@@ -16,18 +17,21 @@ A request that still fails makes its DOIs `UNAVAILABLE`: never "not found".
 from __future__ import annotations
 
 import random
+import re
 import sys
+import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 import requests
 from requests.adapters import HTTPAdapter
 
 from refs import __version__
+from refs.errors import SourceUnavailable
 from refs.ids import doi_key
 from refs.source import Absent, Candidate, Query, Work
 from refs.sources.cache import AnswerCache
@@ -39,9 +43,16 @@ PUBLIC_API = "https://api.crossref.org"
 SELECT = (
     "DOI,type,title,subtitle,container-title,short-container-title,author,issued,"
     "published-print,published-online,volume,issue,page,article-number,ISSN,publisher,"
-    "update-to,updated-by,relation,score"
-)
-MAX_BATCH = 100  # measured against `refs serve` (see benchmarks); Crossref caps rows at 1000
+    "update-to,updated-by,relation,score,published,created"
+)  # `published` and `created`: `work_date` falls back to them when `issued` has no date
+# Fastest measured against `refs serve` (benchmarks, section "sources": 200 beat 20–100 and
+# 500); larger batches are split anyway by MAX_FILTER_CHARS. Crossref caps rows at 1000.
+MAX_BATCH = 200
+# Encoded length of one `filter=` value at most: Crossref sits behind a load balancer
+# whose request line is capped (16 kB on AWS), and long DOIs make long filters.
+MAX_FILTER_CHARS = 8000
+# What Crossref's filter validation accepts as a DOI (else the whole batch gets a 400).
+_FILTERABLE = re.compile(r"^10\.\d{4,}(?:\.\d+)*/.+$", re.ASCII)
 
 
 @dataclass
@@ -88,6 +99,7 @@ class CrossrefApi:
         self.max_wait = max_wait
         self.limits = limits or Limits()
         self.stats = Stats()
+        self._stats_lock = threading.Lock()  # `works` runs requests in several threads
         self._random = random.Random()
         self.session = session or requests.Session()
         self.session.mount("http://", HTTPAdapter(pool_maxsize=8))
@@ -106,13 +118,14 @@ class CrossrefApi:
         keys = list(dict.fromkeys(doi_key(d.strip()) for d in dois if d.strip()))
         out: dict[str, Work | Absent] = {}
         cached = self.cache.get_many(self.base_url, "work", keys) if self.cache else {}
-        self.stats.cache_hits += len(cached)
+        self._count("cache_hits", len(cached))
         for key, record in cached.items():
             out[key] = Work.from_message(record) if record is not None else Absent.MISSING
         todo = [k for k in keys if k not in cached]
-        # A comma would split the filter value: such DOIs are asked one by one.
-        single = [k for k in todo if "," in k]
-        batches = [b for b in _chunks([k for k in todo if "," not in k], self.batch_size)]
+        # A comma would split the filter value, and a value that is not DOI-shaped gets
+        # the whole batch a 400: such DOIs are asked one by one (`/works/{doi}`: 404).
+        single = [k for k in todo if not _batchable(k)]
+        batches = _chunks([k for k in todo if _batchable(k)], self.batch_size)
         jobs: list[list[str]] = batches + [[k] for k in single]
         workers = max(1, min(self.limits.pool(self._pool("array")).concurrency, len(jobs)))
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -121,34 +134,50 @@ class CrossrefApi:
         return {k: out[k] for k in keys}
 
     def search(self, query: Query) -> list[Candidate]:
+        if not query.text.strip() or query.rows < 1:
+            # An empty `query.bibliographic` is no query at all: the server would list
+            # works in index order, which are not candidates for anything.
+            return []
         key = f"{query.rows}|{query.text}"
         if self.cache:
             cached = self.cache.get_many(self.base_url, "query", [key])
             if key in cached:
-                self.stats.cache_hits += 1
+                self._count("cache_hits", 1)
                 return [
                     Candidate(Work.from_message(i), float(i.get("score") or 0)) for i in cached[key]
                 ]
         params = {"query.bibliographic": query.text, "rows": str(query.rows), "select": SELECT}
         try:
             body = self._get("/works", params, pool="array")
-        except TransportFailure:
-            return []
+        except TransportFailure as error:
+            # No answer is not "no candidates": the resolver reports the reference unavailable.
+            raise SourceUnavailable(f"{self.name}: search failed: {error}") from None
         items = [i for i in (body or {}).get("message", {}).get("items", []) if isinstance(i, dict)]
         if self.cache:
             self.cache.put_many(self.base_url, "query", {key: items})
         return [Candidate(Work.from_message(i), float(i.get("score") or 0)) for i in items]
 
     def agency(self, doi: str) -> str | None:
-        # habanero serves here: a rare single call, its per-call client cost does not matter.
-        from habanero import Crossref
-
-        client = Crossref(base_url=self.base_url, mailto=self.mailto, timeout=self.timeout[1])
-        try:
-            answer = client.registration_agency(doi)
-        except Exception:  # habanero raises httpx2 errors for 404s and transport failures
+        key = doi_key(doi.strip())
+        if not key:
             return None
-        return str(answer[0]).lower() if answer else None
+        if self.cache:
+            cached = self.cache.get_many(self.base_url, "agency", [key])
+            if key in cached:
+                self._count("cache_hits", 1)
+                return str(cached[key]) if cached[key] is not None else None
+        try:
+            # The DOI URL-encoded whole: `#`, `?` and `;` belong to it, not to the URL.
+            body = self._get(f"/works/{quote(key, safe='')}/agency", {}, pool="single")
+        except TransportFailure:
+            return None  # not cached: no answer is not an answer
+        message = (body or {}).get("message")
+        agency = message.get("agency") if isinstance(message, dict) else None
+        name = (agency.get("id") or agency.get("label")) if isinstance(agency, dict) else None
+        answer = str(name).lower() if name else None
+        if self.cache:
+            self.cache.put_many(self.base_url, "agency", {key: answer})
+        return answer
 
     def close(self) -> None:
         self.session.close()
@@ -158,7 +187,7 @@ class CrossrefApi:
     # --- requests -----------------------------------------------------------------
     def _lookup(self, keys: list[str]) -> dict[str, Work | Absent]:
         try:
-            if len(keys) == 1 and "," in keys[0]:
+            if len(keys) == 1 and not _batchable(keys[0]):
                 body = self._get(f"/works/{quote(keys[0], safe='')}", {}, pool="single")
                 items = [body["message"]] if body else []
             else:
@@ -170,7 +199,7 @@ class CrossrefApi:
                 body = self._get("/works", params, pool="array")
                 items = list((body or {}).get("message", {}).get("items", []))
         except TransportFailure:
-            self.stats.unavailable += len(keys)
+            self._count("unavailable", len(keys))
             return dict.fromkeys(keys, Absent.UNAVAILABLE)
         found = {doi_key(str(i.get("DOI", ""))): i for i in items if isinstance(i, dict)}
         answers: dict[str, Any] = {k: found.get(k) for k in keys}
@@ -179,6 +208,12 @@ class CrossrefApi:
         return {
             k: Work.from_message(v) if v is not None else Absent.MISSING for k, v in answers.items()
         }
+
+    def _count(self, name: str, n: int = 1, status: int | None = None) -> None:
+        with self._stats_lock:
+            setattr(self.stats, name, getattr(self.stats, name) + n)
+            if status is not None:
+                self.stats.statuses[status] = self.stats.statuses.get(status, 0) + 1
 
     def _pool(self, kind: str) -> str:
         return f"{'polite' if self.mailto else 'public'}-{kind}"
@@ -191,10 +226,10 @@ class CrossrefApi:
         last = "no attempt"
         for attempt in range(self.max_attempts):
             if attempt:
-                self.stats.retries += 1
+                self._count("retries")
             try:
                 with limit.slot():
-                    self.stats.requests += 1
+                    self._count("requests")
                     response = self.session.get(
                         self.base_url + path, params=params, timeout=self.timeout
                     )
@@ -202,9 +237,7 @@ class CrossrefApi:
                 last = f"{type(error).__name__}"
                 time.sleep(self._delay(attempt))
                 continue
-            self.stats.statuses[response.status_code] = (
-                self.stats.statuses.get(response.status_code, 0) + 1
-            )
+            self._count("requests", 0, status=response.status_code)
             limit.follow(response.headers)
             if response.status_code == 200:
                 try:
@@ -245,5 +278,22 @@ def _retry_after(value: str | None) -> float | None:
         return None
 
 
+def _batchable(key: str) -> bool:
+    return "," not in key and _FILTERABLE.match(key) is not None
+
+
 def _chunks(items: list[str], size: int) -> list[list[str]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
+    """Batches of at most `size` DOIs whose encoded filter stays under MAX_FILTER_CHARS."""
+    out: list[list[str]] = []
+    batch: list[str] = []
+    length = 0
+    for item in items:
+        cost = len(quote_plus(f"doi:{item}")) + 3  # the encoded comma between values
+        if batch and (len(batch) >= size or length + cost > MAX_FILTER_CHARS):
+            out.append(batch)
+            batch, length = [], 0
+        batch.append(item)
+        length += cost
+    if batch:
+        out.append(batch)
+    return out

@@ -2,7 +2,9 @@
 
 The limits start from what the API documents (Dec 2025 / Jul 2026 pools) and
 follow the `x-rate-limit-*` and `x-concurrency-limit` headers of each answer, so a
-change on Crossref's side is obeyed without a release.
+change on Crossref's side is obeyed without a release. Limits the caller sets
+explicitly (`Limits(overrides)`: a test, a benchmark, a Plus contract) are kept as
+given: the headers never replace them.
 """
 
 from __future__ import annotations
@@ -13,6 +15,13 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+
+# The share of a pool's advertised rate the client uses. Requests are spaced by the
+# client's clock when they leave, but counted by the server's when they arrive: the
+# first one also carries the connection (and TLS) set-up, so the next arrives early by
+# that much. At 1 request/s (public lists) the service banks a single token, so
+# spacing exactly 1/rate is refused now and then; 10% headroom absorbs ~100 ms.
+HEADROOM = 0.9
 
 # (requests per second, concurrent requests) per pool, as documented in 2026.
 DEFAULTS: dict[str, tuple[float, int]] = {
@@ -25,10 +34,14 @@ DEFAULTS: dict[str, tuple[float, int]] = {
 
 @dataclass
 class PoolLimit:
-    """A token bucket for the rate and a bounded count for concurrency."""
+    """A token bucket for the rate and a bounded count for concurrency.
+
+    `pinned`: set by the caller, so `follow` leaves it alone.
+    """
 
     rate: float
     concurrency: int
+    pinned: bool = False
 
     def __post_init__(self) -> None:
         self._lock = threading.Condition()
@@ -43,7 +56,8 @@ class PoolLimit:
         with self._lock:
             while True:
                 now = time.monotonic()
-                self._tokens = min(1.0, self._tokens + (now - self._stamp) * self.rate)
+                pace = self.rate * HEADROOM
+                self._tokens = min(1.0, self._tokens + (now - self._stamp) * pace)
                 self._stamp = now
                 wait = max(self._not_before - now, 0.0)
                 if self._active < self.concurrency and self._tokens >= 1.0 and wait == 0.0:
@@ -51,7 +65,7 @@ class PoolLimit:
                     self._active += 1
                     break
                 if wait == 0.0 and self._tokens < 1.0:
-                    wait = (1.0 - self._tokens) / self.rate
+                    wait = (1.0 - self._tokens) / pace
                 self._lock.wait(timeout=wait if wait > 0 else None)
         try:
             yield
@@ -67,7 +81,9 @@ class PoolLimit:
             self._lock.notify_all()
 
     def follow(self, headers: Mapping[str, str]) -> None:
-        """Adopt the limits the server advertises."""
+        """Adopt the limits the server advertises (unless the caller pinned this pool's)."""
+        if self.pinned:
+            return
         limit = headers.get("x-rate-limit-limit")
         interval = headers.get("x-rate-limit-interval", "1s")
         concurrency = headers.get("x-concurrency-limit")
@@ -92,8 +108,12 @@ class Limits:
     """The pools of one client, by name."""
 
     def __init__(self, overrides: Mapping[str, tuple[float, int]] | None = None) -> None:
-        table = {**DEFAULTS, **(overrides or {})}
-        self.pools = {name: PoolLimit(rate, conc) for name, (rate, conc) in table.items()}
+        overrides = overrides or {}
+        table = {**DEFAULTS, **overrides}
+        self.pools = {
+            name: PoolLimit(rate, conc, pinned=name in overrides)
+            for name, (rate, conc) in table.items()
+        }
 
     def pool(self, name: str) -> PoolLimit:
         return self.pools[name]

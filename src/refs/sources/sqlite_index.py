@@ -156,7 +156,7 @@ class SqliteIndex:
 
     # --- Source protocol -------------------------------------------------------
     def works(self, dois: Iterable[str]) -> dict[str, Work | Absent]:
-        keys = list(dict.fromkeys(doi_key(d) for d in dois))
+        keys = list(dict.fromkeys(doi_key(d.strip()) for d in dois if d.strip()))
         out: dict[str, Work | Absent] = dict.fromkeys(keys, Absent.MISSING)
         for record in self.records(keys).values():
             out[doi_key(str(record["DOI"]))] = Work.from_message(record)
