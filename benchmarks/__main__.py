@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import parse_bench, sources_bench
+from benchmarks import parse_bench, resolve_bench, sources_bench
 from benchmarks.table import Table
 
 Section = Callable[[Path | None, bool], list[Table]]
@@ -20,6 +20,7 @@ Section = Callable[[Path | None, bool], list[Table]]
 SECTIONS: list[tuple[str, Section]] = [
     ("parse", parse_bench.run),
     ("sources", sources_bench.run),
+    ("resolve", resolve_bench.run),
 ]
 
 

@@ -10,7 +10,9 @@ import re
 from urllib.parse import unquote
 
 # A DOI inside arbitrary text: 10.NNNN[.NNNN]/suffix, suffix up to whitespace.
-_DOI_IN_TEXT = re.compile(r"10\.\d{4,9}(?:\.\d+)*/[^\s\"<>]+", re.IGNORECASE)
+# SICI DOIs hold `<` and `>` (`…<979::aid-bies12>3.0.co;2-o`): kept; a `>` closing
+# an angle-bracketed DOI is trimmed below.
+_DOI_IN_TEXT = re.compile(r"10\.\d{4,9}(?:\.\d+)*/[^\s\"]+", re.IGNORECASE)
 _DOI_EXACT = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
 # Leading forms users paste: doi:, DOI :, https://doi.org/, dx.doi.org…
 _DOI_PREFIX = re.compile(
@@ -28,6 +30,7 @@ _TRAILING_PUNCT = ".,;:)]}>'\""
 _COMPONENT_SUFFIXES = (
     re.compile(r"^(?P<article>10\.1371/journal\.[a-z]+\.\d{7})\.[sgt]\d{3,4}$", re.IGNORECASE),
     re.compile(r"^(?P<article>10\.1172/jci\d+)ds\d+$", re.IGNORECASE),
+    re.compile(r"^(?P<article>10\.7717/peerj\.\d+)/supp-\d+$", re.IGNORECASE),  # PeerJ
     re.compile(r"^(?P<article>10\.\d{4,9}/.+?)\.s\d{3,4}$", re.IGNORECASE),
 )
 
@@ -57,7 +60,7 @@ def clean_doi(text: str) -> str | None:
         return None
     doi = match.group(0)
     # A query string or fragment is a URL's, never a DOI's (in the forms we accept).
-    doi = re.split(r"[?#]", doi, maxsplit=1)[0]
+    doi = re.split(r"[?#]|</", doi, maxsplit=1)[0]  # a query, fragment or closing HTML tag
     prev = None
     while prev != doi:
         prev = doi
@@ -68,9 +71,9 @@ def clean_doi(text: str) -> str | None:
 
 def _balanced_tail(doi: str) -> bool:
     """Keep a closing bracket that closes one opened inside the DOI: S1471-4914(01)02016-0."""
-    if not doi or doi[-1] not in ")]":
+    if not doi or doi[-1] not in ")]>":
         return False
-    opener = "(" if doi[-1] == ")" else "["
+    opener = {")": "(", "]": "[", ">": "<"}[doi[-1]]
     return doi.count(opener) >= doi.count(doi[-1])
 
 

@@ -131,9 +131,10 @@ def check_year(item: Item, work: Work) -> Check:
     if item.issued.year in years:
         return Check("issued", AGREE)
     shown = "/".join(str(y) for y in sorted(years))
-    # A record with a single date may hold the online-first year while the print
-    # year is the next one (or the reverse): a year apart is then not an error.
-    if len(years) == 1 and abs(item.issued.year - min(years)) == 1:
+    # A sparse record with a single date may hold the online-first year while the
+    # print year is the next one (or the reverse): a year apart is then not an error.
+    sparse = not any(k in work.raw for k in ("published-print", "published-online"))
+    if sparse and len(years) == 1 and abs(item.issued.year - min(years)) == 1:
         why = f"the registry dates it {shown} (online first vs print?)"
         return _diff("issued", COSMETIC, str(item.issued.year), shown, why)
     return _diff(
@@ -228,8 +229,12 @@ def _from_text(check: Check, work: Work, text: str) -> Check:
     if check.outcome == AGREE:
         return check
     words = f" {text} "
-    if check.field == "title" and check.outcome in (MISSING, MISMATCH, COSMETIC, LOST_CHARS):
-        if title_in_text(text, work) >= 97:
+    # A title with lost characters stays flagged even though the text holds most of it.
+    if check.field == "title" and check.outcome in (MISSING, MISMATCH, COSMETIC):
+        title = fold(work.title or "")
+        # A short title counts only printed whole, between word boundaries.
+        short_and_whole = len(title) >= 10 and f" {title} " in words
+        if short_and_whole or title_in_text(text, work) >= 97:
             return Check("title", AGREE)
         return check
     if check.outcome != ABSENT:

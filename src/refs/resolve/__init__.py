@@ -68,11 +68,11 @@ class Resolver:
 
     def resolve(self, refs: Sequence[Reference]) -> list[Verdict]:
         works = self._lookup(refs)
-        verdicts: dict[int, Verdict] = {}
+        verdicts: dict[int, Verdict] = {}  # by object identity: indexes may repeat
         to_search: list[tuple[Reference, str | None]] = []  # (reference, DOI it must not be)
         for ref in refs:
             if not ref.parsed:
-                verdicts[ref.index] = Verdict("none", None, None, source=self.source.name,
+                verdicts[id(ref)] = Verdict("none", None, None, source=self.source.name,
                                               why="the reference could not be parsed")  # fmt: skip
                 continue
             doi = ref.item.DOI
@@ -83,16 +83,16 @@ class Resolver:
             if verdict is None:  # the DOI is another work's, or not registered: search
                 to_search.append((ref, doi))
             else:
-                verdicts[ref.index] = verdict
+                verdicts[id(ref)] = verdict
         unavailable: set[int] = set()
         found = self._search([r for r, _ in to_search], [d for _, d in to_search], unavailable)
         for (ref, bad_doi), outcome in zip(to_search, found, strict=True):
-            if ref.index in unavailable:  # a transport failure is never a verdict
-                verdicts[ref.index] = Verdict("unavailable", None, None, source=self.source.name,
+            if id(ref) in unavailable:  # a transport failure is never a verdict
+                verdicts[id(ref)] = Verdict("unavailable", None, None, source=self.source.name,
                                               why="the source did not answer the search (try again later)")  # fmt: skip
                 continue
-            verdicts[ref.index] = self._after_search(ref, bad_doi, outcome, works)
-        return [verdicts[r.index] for r in refs]
+            verdicts[id(ref)] = self._after_search(ref, bad_doi, outcome, works)
+        return [verdicts[id(r)] for r in refs]
 
     # --- DOIs ----------------------------------------------------------------------
     def _lookup(self, refs: Sequence[Reference]) -> dict[str, Work | Absent]:
@@ -161,7 +161,7 @@ class Resolver:
             try:
                 hits = self.source.search(Query(text, self.rows)) if text.strip() else []
             except SourceError:
-                unavailable.add(ref.index)
+                unavailable.add(id(ref))
                 hits = []
             bad_key = ids.doi_key(bad) if bad else None
             pools.append([c for c in hits if ids.doi_key(c.work.DOI) != bad_key])

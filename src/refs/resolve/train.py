@@ -24,7 +24,7 @@ from typing import Any
 
 from refs.parse import parse_reference
 from refs.resolve import candidate_features, search_text, title_matrix
-from refs.resolve.match import FEATURES, fit_logistic
+from refs.resolve.match import FEATURES, Model, fit_logistic, probability
 from refs.source import Query
 from refs.sources.index_build import build_index
 from refs.sources.sqlite_index import SqliteIndex
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     index = eval_index(args.shared, args.index)
     vectors: list[list[float]] = []
     labels: list[int] = []
-    top: list[tuple[list[float], int]] = []
+    groups: list[list[tuple[list[float], int]]] = []  # each row's candidates
     for row_id, text, gold in labelled(args.shared):
         if not is_training(row_id):
             continue
@@ -108,8 +108,12 @@ def main(argv: list[str] | None = None) -> int:
         for vector, label in found:
             vectors.append(vector)
             labels.append(label)
-        top.extend(found)
+        if found:
+            groups.append(found)
     weights = fit_logistic(vectors, labels)
+    # The threshold is about accepted matches: each row's best candidate only.
+    model_now = Model(tuple(weights), 0.5, 0.15)
+    top = [max(group, key=lambda vy: probability(model_now, vy[0])) for group in groups]
     threshold = choose_threshold(weights, top)
     model: dict[str, Any] = {
         "features": list(FEATURES),
@@ -132,8 +136,6 @@ def main(argv: list[str] | None = None) -> int:
 def choose_threshold(
     weights: list[float], rows: list[tuple[list[float], int]], target: float = 0.997
 ) -> float:
-    from refs.resolve.match import Model, probability
-
     model = Model(tuple(weights), 0.5, 0.15)
     scored = sorted(((probability(model, v), y) for v, y in rows), reverse=True)
     right = wrong = 0
