@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import parse_bench, resolve_bench, sources_bench
+from benchmarks import check_bench, parse_bench, resolve_bench, sources_bench
 from benchmarks.table import Table
 
 Section = Callable[[Path | None, bool], list[Table]]
@@ -21,6 +21,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("parse", parse_bench.run),
     ("sources", sources_bench.run),
     ("resolve", resolve_bench.run),
+    ("check", check_bench.run),
 ]
 
 

@@ -11,6 +11,7 @@ import sys
 
 import typer
 
+from refs.cli.check import check
 from refs.cli.commands import clean, index_app, parse, serve
 
 app = typer.Typer(
@@ -24,6 +25,7 @@ app.command("parse")(parse)
 app.command("clean")(clean)
 app.add_typer(index_app, name="index")
 app.command("serve")(serve)
+app.command("check")(check)
 
 
 def main() -> None:

@@ -1,0 +1,676 @@
+"""The batch driver: a job streams its inputs in chunks, resolves each chunk, journals it.
+
+For each chunk of records (1,000 by default):
+- records already answered in the journal are skipped (a resumed job), except
+  `unavailable` ones, which are asked again;
+- records that are only a DOI (perhaps with a year, volume or pages) are checked
+  by look-up alone, with one `Source.works` call for the chunk's DOIs that the job
+  has not already seen (no search): `confirmed` when the DOI is registered,
+  `supplement` when it is a component's (a supplementary file's), `unknown` when
+  the source says it is not registered, `unavailable` when the source did not answer;
+- records with a title or authors (or no DOI) go to the `Resolver`, in this
+  process, or split across `workers` (processes over the local index; threads
+  sharing one HTTP client otherwise, so one set of rate limits holds for all);
+- the chunk's rows and DOI answers are committed in one transaction.
+
+A job killed at any moment therefore loses at most the chunk in flight, and a
+resumed job answers each record exactly once. The report is rendered from the
+journal at the end (see `render`).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import itertools
+import multiprocessing
+import shutil
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, BinaryIO, TypeVar
+
+from refs import config, ids
+from refs.check.inputs import (
+    Input,
+    InputRecord,
+    Kind,
+    Unusable,
+    count_records,
+    expand_inputs,
+    parse_columns,
+    read_records,
+)
+from refs.check.journal import JOURNAL, JobLock, Journal, JournalRow, StoredInput
+from refs.check.render import (
+    REPORT_STATUSES,
+    RETRACTION_KINDS,
+    Display,
+    QuietProgress,
+    Summary,
+    report_row,
+)
+from refs.compare.fields import compare
+from refs.errors import InputError
+from refs.model import FieldDiff, Notice, Reference, Verdict
+from refs.source import Absent, Source, Work
+
+__all__ = ["CHUNK", "CheckOptions", "Job", "RunStats", "check_dois", "fail_on", "open_index"]
+
+CHUNK = 1000  # records per chunk: per transaction, per `works` call
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """What a `refs check` run was asked to do. None: the job's stored setting, else the default."""
+
+    inputs: tuple[str, ...] = ()
+    source: str | None = None
+    index: str | None = None
+    mailto: str | None = None
+    refresh: bool = False
+    kind: Kind | None = None
+    columns: str | None = None
+    job: Path | None = None
+    resume: bool = False
+    workers: int = 1
+    chunk: int = CHUNK
+
+
+@dataclass(frozen=True, slots=True)
+class RunStats:
+    checked: int  # records answered by this run
+    elapsed: float
+    requests: int | None  # HTTP requests this run made (None: not an HTTP source)
+    source: str
+
+
+_SETTINGS = ("source", "index", "kind", "columns")  # fixed for a job's life
+
+
+class Job:
+    """A job directory: its journal, lock, settings and inputs.
+
+    `Job.start(options)` creates a new job or resumes one; `run()` does the work;
+    `close()` releases it. Without `--job` the directory is an automatic one
+    under the cache directory, named after the inputs and settings, so the same
+    command with `--resume` finds it again; it is removed once the job is done.
+    """
+
+    def __init__(self, directory: Path, journal: Journal, lock: JobLock | None, *, auto: bool,
+                 inputs: list[Input], settings: Mapping[str, Any]) -> None:  # fmt: skip
+        self.directory = directory
+        self.journal = journal
+        self.auto = auto
+        self.inputs = inputs
+        self.settings = dict(settings)
+        self._lock = lock
+
+    # --- opening ----------------------------------------------------------------------
+    @classmethod
+    def start(cls, options: CheckOptions, *, stdin: BinaryIO | None = None) -> Job:
+        if options.workers < 1:
+            raise InputError(f"--workers {options.workers}: must be at least 1")
+        if options.chunk < 1:
+            raise InputError(f"--chunk {options.chunk}: must be at least 1")
+        parse_columns(options.columns)  # a bad --columns is a usage error, said now
+        given: list[Input] | None = None
+        if options.inputs:
+            given = expand_inputs(options.inputs, options.kind or Kind.auto, stdin)
+        directory = options.job
+        auto = directory is None
+        if directory is None:
+            if given is None:
+                raise InputError("no input: give files, directories, globs or - for standard input")
+            directory = config.cache_dir() / "jobs" / _job_id(given, options)
+        exists = (directory / JOURNAL).exists()
+        if options.resume and not exists and given is None:
+            raise InputError(f"{directory}: no job to resume there")
+        if exists and not options.resume:
+            if not auto:
+                raise InputError(
+                    f"{directory}: holds a job already; add --resume to finish it, "
+                    "or give another --job directory"
+                )
+            busy = JobLock(directory)  # an automatic job left unfinished: start over,
+            busy.acquire()  # unless it is running
+            busy.release()
+            shutil.rmtree(directory)
+            exists = False
+        if exists:
+            return cls._resume(directory, options, given, stdin, auto=auto)
+        if given is None:
+            raise InputError("no input: give files, directories, globs or - for standard input")
+        return cls._create(directory, options, given, auto=auto)
+
+    @classmethod
+    def _create(cls, directory: Path, options: CheckOptions, inputs: list[Input], *,
+                auto: bool) -> Job:  # fmt: skip
+        directory.mkdir(parents=True, exist_ok=True)
+        lock = JobLock(directory)
+        lock.acquire()
+        settings = {
+            "inputs": list(options.inputs),
+            "source": options.source or "index",
+            "index": options.index,
+            "mailto": options.mailto,
+            "kind": (options.kind or Kind.auto).value,
+            "columns": options.columns,
+        }
+        stored = [
+            StoredInput(i.number, i.name, i.key, i.kind.value, i.fingerprint()) for i in inputs
+        ]
+        try:
+            journal = Journal.create(directory, settings, stored)
+        except BaseException:
+            lock.release()
+            raise
+        return cls(directory, journal, lock, auto=auto, inputs=inputs, settings=settings)
+
+    @classmethod
+    def _resume(cls, directory: Path, options: CheckOptions, given: list[Input] | None,
+                stdin: BinaryIO | None, *, auto: bool) -> Job:  # fmt: skip
+        lock = JobLock(directory)
+        lock.acquire()
+        journal: Journal | None = None
+        try:
+            journal = Journal(directory)
+            settings = dict(journal.meta("settings") or {})
+            for name in _SETTINGS:
+                value = getattr(options, name)
+                value = value.value if isinstance(value, Kind) else value
+                if value is not None and value != settings.get(name):
+                    raise InputError(
+                        f"the job in {directory} was started with --{name} "
+                        f"{settings.get(name)!r}; resume it with the same setting"
+                    )
+            inputs = _stored_inputs(journal, given, stdin)
+        except BaseException:
+            if journal is not None:
+                journal.close()
+            lock.release()
+            raise
+        return cls(directory, journal, lock, auto=auto, inputs=inputs, settings=settings)
+
+    @staticmethod
+    def read_only(directory: Path) -> Journal:
+        """The journal of a job that may be running, for a partial report."""
+        return Journal(directory, readonly=True)
+
+    # --- running ------------------------------------------------------------------------
+    def run(
+        self,
+        display: Display | None = None,
+        *,
+        source: Source | None = None,
+        opener: Callable[[], Source] | None = None,
+        workers: int = 1,
+        chunk: int = CHUNK,
+        mailto: str | None = None,
+        refresh: bool = False,
+    ) -> RunStats:
+        """Check every record not answered yet. KeyboardInterrupt leaves the journal whole.
+
+        `source`: one already open (tests, benchmarks); else the job's, opened here.
+        `opener`: how a worker process opens its own (the local index).
+        """
+        display = display or QuietProgress()
+        own = source is None
+        if source is None:
+            from refs.sources import open_source
+
+            spec = str(self.settings.get("source") or "index")
+            source = open_source(spec, index=self.settings.get("index"),
+                                 mailto=mailto or self.settings.get("mailto"),
+                                 refresh=refresh)  # fmt: skip
+            if opener is None and spec == "index":
+                opener = functools.partial(
+                    open_index, str(config.index_path(self.settings.get("index")))
+                )
+        stats = getattr(source, "stats", None)
+        requests_before = getattr(stats, "requests", None)
+        columns = parse_columns(self.settings.get("columns"))
+        pool = FieldPool(source, workers, opener)
+        started = time.monotonic()
+        checked = 0
+        try:
+            estimate = sum(count_records(i) for i in self.inputs)
+            display.start(estimate, self.journal.count(settled=True))
+            for batch in _chunks(self._records(columns), chunk):
+                done = self.journal.answered((r.source.number, r.seq) for r in batch)
+                pending = [r for r in batch if (r.source.number, r.seq) not in done]
+                if not pending:
+                    continue
+                rows, dois = resolve_chunk(pending, source, self.journal, pool)
+                self.journal.save(rows, dois)
+                checked += len(pending)
+                display.advance(len(pending))
+        finally:
+            display.stop()
+            pool.close()
+            if own:
+                source.close()
+        requests = None
+        if requests_before is not None:
+            requests = int(getattr(stats, "requests", 0)) - int(requests_before)
+        return RunStats(checked, time.monotonic() - started, requests, source.name)
+
+    def _records(self, columns: Mapping[str, str]) -> Iterator[InputRecord]:
+        for source in self.inputs:
+            problem: str | None = None
+            try:
+                yield from read_records(source, columns)
+            except Unusable as unusable:
+                problem = str(unusable)
+            self.journal.set_problem(source.number, problem)
+
+    # --- results --------------------------------------------------------------------------
+    def summary(self, stats: RunStats | None = None, *, report: str | None = None,
+                worst: int = 8) -> Summary:  # fmt: skip
+        return summarize(self.journal, stats, report=report, worst=worst)
+
+    def finish(self) -> bool:
+        """Release the job; an automatic one with nothing left to retry is removed. True if kept."""
+        keep = not self.auto or self.journal.status_counts().get("unavailable", 0) > 0
+        self.close()
+        if not keep:
+            shutil.rmtree(self.directory, ignore_errors=True)
+        return keep
+
+    def close(self) -> None:
+        self.journal.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+
+def summarize(journal: Journal, stats: RunStats | None = None, *, report: str | None = None,
+              worst: int = 8) -> Summary:  # fmt: skip
+    order = [s for s in REPORT_STATUSES if s in ("wrong", "unknown", "invalid", "supplement",
+                                                 "ambiguous", "unavailable")]  # fmt: skip
+    return Summary(
+        rows=journal.count(),
+        statuses=journal.status_counts(),
+        flags=journal.flag_counts(),
+        notices=journal.notice_counts(),
+        worst=journal.worst(order, worst),
+        problems=journal.problems(),
+        source=stats.source if stats else None,
+        elapsed=stats.elapsed if stats else None,
+        checked_now=stats.checked if stats else 0,
+        requests=stats.requests if stats else None,
+        report=report,
+    )
+
+
+def fail_on(journal: Journal, selectors: Sequence[str]) -> dict[str, int]:
+    """How many rows match each --fail-on selector (statuses, and `retracted`)."""
+    counts = journal.status_counts()
+    out: dict[str, int] = {}
+    for name in selectors:
+        out[name] = journal.retracted() if name == "retracted" else counts.get(name, 0)
+    return {k: v for k, v in out.items() if v}
+
+
+FAIL_ON_NAMES = (*REPORT_STATUSES, "retracted")
+
+
+def parse_fail_on(spec: str) -> list[str]:
+    names = [p.strip().lower() for p in spec.split(",") if p.strip()]
+    unknown = [n for n in names if n not in FAIL_ON_NAMES]
+    if unknown:
+        raise InputError(
+            f"--fail-on {','.join(unknown)}: not a status; use any of {', '.join(FAIL_ON_NAMES)}"
+        )
+    return names
+
+
+def _job_id(inputs: Sequence[Input], options: CheckOptions) -> str:
+    parts = [i.fingerprint() if i.key == "-" else i.key for i in inputs]
+    parts += [str(options.source or "index"), str(options.index), str(options.kind),
+              str(options.columns)]  # fmt: skip
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def _stored_inputs(
+    journal: Journal, given: list[Input] | None, stdin: BinaryIO | None
+) -> list[Input]:
+    """The job's inputs as stored, checked against the files as they are now."""
+    stored = journal.inputs()
+    data: dict[str, bytes | None] = {}
+    if given is not None:
+        if [g.key for g in given] != [s.key for s in stored]:
+            raise InputError(
+                f"these inputs are not the job's ({', '.join(s.name for s in stored)}): "
+                "resume without naming inputs, or start a new job"
+            )
+        data = {g.key: g.data for g in given}
+    elif any(s.key == "-" for s in stored):
+        data["-"] = (stdin if stdin is not None else sys.stdin.buffer).read()
+    inputs = []
+    for s in stored:
+        current = Input(s.number, s.name, s.key, Kind(s.kind), data.get(s.key))
+        try:
+            fingerprint = current.fingerprint()
+        except OSError:
+            raise InputError(f"{s.name}: no longer exists; the job cannot be resumed") from None
+        if fingerprint != s.fingerprint:
+            raise InputError(
+                f"{s.name}: changed since the job started, so its answered records may not "
+                "match it any more; start a new job"
+            )
+        inputs.append(current)
+    return inputs
+
+
+def _chunks(records: Iterator[InputRecord], size: int) -> Iterator[list[InputRecord]]:
+    while True:
+        batch = list(itertools.islice(records, size))
+        if not batch:
+            return
+        yield batch
+
+
+# --- resolving one chunk ------------------------------------------------------------------
+def resolve_chunk(
+    records: Sequence[InputRecord], source: Source, journal: Journal, pool: FieldPool
+) -> tuple[list[JournalRow], dict[str, dict[str, Any]]]:
+    """Answer every record of a chunk: journal rows, and the DOI answers learnt."""
+    verdicts: dict[int, Verdict] = {}
+    doi_records: list[tuple[int, InputRecord]] = []
+    field_records: list[tuple[int, InputRecord]] = []
+    for k, record in enumerate(records):
+        if record.error is not None:
+            verdicts[k] = Verdict("invalid", None, None, why=record.error)
+        elif record.needs_resolver:
+            field_records.append((k, record))
+        else:
+            doi_records.append((k, record))
+    learnt: dict[str, dict[str, Any]] = {}
+    if doi_records:
+        found, learnt = check_dois(
+            [r for _, r in doi_records], source, journal.doi_answers, pool.look_up
+        )
+        verdicts.update((k, v) for (k, _), v in zip(doi_records, found, strict=True))
+    if field_records:
+        refs = [replace(r.reference, index=n) for n, (_, r) in enumerate(field_records, 1)
+                if r.reference is not None]  # fmt: skip
+        found = pool.resolve(refs)
+        verdicts.update((k, v) for (k, _), v in zip(field_records, found, strict=True))
+    rows = [_journal_row(record, verdicts[k]) for k, record in enumerate(records)]
+    return rows, learnt
+
+
+def _journal_row(record: InputRecord, verdict: Verdict) -> JournalRow:
+    row = report_row(record.source.name, record.line, record.entry, record.doi_input, verdict)
+    notices = tuple(dict.fromkeys(u.kind for u in verdict.updates))
+    return JournalRow(
+        input=record.source.number,
+        seq=record.seq,
+        line=record.line,
+        status=verdict.doi_status,
+        flags=tuple(f"{f.field}:{f.kind}" for f in verdict.flags),
+        notices=notices,
+        retracted=any(kind in RETRACTION_KINDS for kind in notices),
+        row=row,
+    )
+
+
+# --- DOI-only records ------------------------------------------------------------------------
+Lookup = Callable[[list[str], set[str]], tuple[dict[str, Any], dict[str, Work]]]
+
+
+def look_up(
+    source: Source, keys: list[str], need: set[str]
+) -> tuple[dict[str, Any], dict[str, Work]]:
+    """Ask `source` for `keys`: {key: encoded answer, or None when it did not answer},
+    and the whole `Work` of the keys in `need` (whose other fields are compared)."""
+    works = source.works(keys) if keys else {}
+    answers: dict[str, Any] = {}
+    for key in keys:
+        answer = works.get(key, Absent.UNAVAILABLE)
+        answers[key] = None if answer is Absent.UNAVAILABLE else _encode(answer, source.name)
+    whole = {k: w for k in need if isinstance(w := works.get(k), Work)}
+    return answers, whole
+
+
+def check_dois(
+    records: Sequence[InputRecord],
+    source: Source,
+    known: Callable[[Sequence[str]], Mapping[str, Mapping[str, Any]]] | None = None,
+    lookup: Lookup | None = None,
+) -> tuple[list[Verdict], dict[str, dict[str, Any]]]:
+    """Verdicts for records that print a DOI and nothing to search by: look-ups only.
+
+    `known(keys)` gives answers the job already has (the journal's); the rest are
+    asked in one `works` call (or through `lookup`, split across workers). Returns
+    the verdicts and the new answers (never a transport failure: those are asked
+    again next time).
+    """
+    wanted: list[tuple[str, str | None]] = []  # (printed key, article key of a component)
+    for record in records:
+        assert record.doi is not None
+        key = ids.doi_key(record.doi)
+        parent = ids.doi_key(ids.split_component(record.doi)[0])
+        wanted.append((key, parent if parent != key else None))
+    need = {p for (p, _), r in zip(wanted, records, strict=True) if r.extra_fields}
+    ask_source = lookup or functools.partial(look_up, source)
+    answers: dict[str, Mapping[str, Any] | None] = {}
+    learnt: dict[str, dict[str, Any]] = {}
+    works: dict[str, Work] = {}
+    # The printed DOIs first; the article of a supplementary-looking DOI only when the
+    # printed one is not registered (a registered component names its article itself).
+    for phase in ("printed", "article"):
+        if phase == "printed":
+            keys = list(dict.fromkeys(p for p, _ in wanted))
+        else:
+            keys = list(dict.fromkeys(
+                a for p, a in wanted
+                if a and (answer := answers.get(p)) is not None and answer.get("missing")
+            ))  # fmt: skip
+        if known is not None:
+            answers.update(known([k for k in keys if k not in need and k not in answers]))
+        ask = [k for k in keys if k not in answers]
+        if not ask:
+            continue
+        asked, whole = ask_source(ask, need)
+        answers.update(asked)
+        works.update(whole)
+        learnt.update((k, v) for k, v in asked.items() if v is not None)
+    verdicts = [
+        _doi_verdict(record, answers.get(printed), answers.get(article) if article else None,
+                     article is not None, works.get(printed), source.name)
+        for record, (printed, article) in zip(records, wanted, strict=True)
+    ]  # fmt: skip
+    return verdicts, learnt
+
+
+_MISSING: dict[str, dict[str, Any]] = {}
+
+
+def _encode(answer: Work | Absent, source: str) -> dict[str, Any]:
+    if not isinstance(answer, Work):  # one shared answer per source (cheap to store)
+        return _MISSING.setdefault(source, {"missing": True, "source": source})
+    updates = [
+        Notice(r.kind, r.doi, r.source, _iso(r.date.parts()) if r.date else None).to_json()
+        for r in answer.updated_by
+    ]
+    return {"doi": answer.DOI, "type": answer.type, "parent": _parent(answer),
+            "updates": updates, "source": source}  # fmt: skip
+
+
+def _doi_verdict(
+    record: InputRecord,
+    printed: Mapping[str, Any] | None,
+    article: Mapping[str, Any] | None,
+    has_article: bool,
+    work: Work | None,
+    source: str,
+) -> Verdict:
+    def updates(answer: Mapping[str, Any]) -> tuple[Notice, ...]:
+        return tuple(
+            Notice(u["kind"], u.get("doi"), u.get("source"), u.get("date"))
+            for u in answer.get("updates") or []
+        )
+
+    if printed is None:
+        return Verdict("unavailable", None, None, source=source,
+                       why="the source did not answer for this DOI (run again with --resume)")  # fmt: skip
+    where = str(printed.get("source") or source)
+    if not printed.get("missing"):
+        if printed.get("type") == "component":
+            parent = printed.get("parent") or ids.split_component(str(printed["doi"]))[0]
+            flag = FieldDiff("DOI", "mismatch", record.doi_input, parent,
+                             "a supplementary-file DOI: the article's DOI is suggested")  # fmt: skip
+            return Verdict("supplement", parent, 1.0, (flag,), updates(printed), source=where,
+                           why="the DOI is a component's (a figure or supplementary file)")  # fmt: skip
+        flags: tuple[FieldDiff, ...] = ()
+        why = "the DOI is registered"
+        extra = record.extra_fields
+        if extra is not None and work is not None:
+            # Only what the record prints: a field it leaves out is not a disagreement.
+            flags = tuple(
+                c.diff for c in compare(extra, work) if c.diff is not None and c.diff.printed
+            )
+            if flags:
+                why += "; its record disagrees on " + ", ".join(f.field for f in flags)
+        return Verdict("confirmed", str(printed["doi"]), 1.0, flags, updates(printed),
+                       source=where, why=why)  # fmt: skip
+    if has_article:
+        if article is None:
+            return Verdict("unavailable", None, None, source=source,
+                           why="the source did not answer for the article's DOI (run again with --resume)")  # fmt: skip
+        if not article.get("missing"):
+            doi = str(article["doi"])
+            flag = FieldDiff("DOI", "mismatch", record.doi_input, doi,
+                             "a supplementary-file DOI: the article's DOI is suggested")  # fmt: skip
+            return Verdict("supplement", doi, 1.0, (flag,), updates(article),
+                           source=str(article.get("source") or source),
+                           why="a supplementary-file DOI of a registered article")  # fmt: skip
+    flag = FieldDiff("DOI", "missing", record.doi_input, None,
+                     "the DOI is not registered in this source")  # fmt: skip
+    return Verdict("unknown", None, None, (flag,), source=where,
+                   why="the DOI is not registered in this source")  # fmt: skip
+
+
+def _parent(work: Work) -> str | None:
+    if work.type != "component":
+        return None
+    for kind in ("is-part-of", "is-supplement-to", "is-component-of"):
+        if work.relation.get(kind):
+            return work.relation[kind][0]
+    article, suffix = ids.split_component(work.DOI)
+    return article if suffix else None
+
+
+def _iso(parts: Sequence[int]) -> str:
+    return "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
+
+
+# --- records with fields: the resolver, in workers ---------------------------------------------
+def open_index(path: str) -> Source:
+    """Open the local index read-only (a worker process's own connection)."""
+    from refs.sources.sqlite_index import SqliteIndex
+
+    return SqliteIndex(Path(path), readonly=True)
+
+
+_WORKER: dict[str, Any] = {}  # a worker process's source and resolver
+
+
+def _init_worker(opener: Callable[[], Source]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C does
+    _WORKER["source"] = opener()
+
+
+def _resolve_in_worker(refs: list[Reference]) -> list[Verdict]:
+    if "resolver" not in _WORKER:
+        from refs.resolve import Resolver
+
+        _WORKER["resolver"] = Resolver(_WORKER["source"])
+    verdicts: list[Verdict] = _WORKER["resolver"].resolve(refs)
+    return verdicts
+
+
+def _look_up_in_worker(keys: list[str], need: set[str]) -> tuple[dict[str, Any], dict[str, Work]]:
+    return look_up(_WORKER["source"], keys, need)
+
+
+class FieldPool:
+    """Where the CPU work of a chunk runs: inline, or split across workers.
+
+    With an `opener` (a picklable way to open the source: the local index), the
+    workers are processes, each with its own connection; they resolve records
+    with fields and decode the records of DOI look-ups. Without one they are
+    threads sharing `source`, so an HTTP client's rate limits hold across them;
+    its look-ups are already concurrent within those limits, so they stay inline.
+    """
+
+    MIN_SHARE = 200  # DOIs per worker below which a look-up is not worth splitting
+
+    def __init__(self, source: Source, workers: int = 1,
+                 opener: Callable[[], Source] | None = None) -> None:  # fmt: skip
+        self.source = source
+        self.workers = max(1, workers)
+        self.opener = opener
+        self._resolver: Any = None
+        self._executor: Executor | None = None
+
+    def resolve(self, refs: list[Reference]) -> list[Verdict]:
+        if self.workers == 1 or len(refs) < 2 * self.workers:
+            return self._inline().resolve(refs)  # type: ignore[no-any-return]
+        executor = self._pool()
+        parts = _split(refs, self.workers)
+        if isinstance(executor, ProcessPoolExecutor):
+            results = executor.map(_resolve_in_worker, parts)
+        else:
+            results = executor.map(self._inline().resolve, parts)
+        return [v for part in results for v in part]
+
+    def look_up(self, keys: list[str], need: set[str]) -> tuple[dict[str, Any], dict[str, Work]]:
+        if self.opener is None or self.workers == 1 or len(keys) < self.MIN_SHARE * 2:
+            return look_up(self.source, keys, need)
+        answers: dict[str, Any] = {}
+        works: dict[str, Work] = {}
+        parts = _split(keys, self.workers)
+        for part_answers, part_works in self._pool().map(
+            _look_up_in_worker, parts, [need & set(p) for p in parts]
+        ):
+            answers.update(part_answers)
+            works.update(part_works)
+        return answers, works
+
+    def _pool(self) -> Executor:
+        if self._executor is None:
+            if self.opener is not None:
+                self._executor = ProcessPoolExecutor(
+                    self.workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_init_worker,
+                    initargs=(self.opener,),
+                )
+            else:
+                self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="refs-check")
+        return self._executor
+
+    def _inline(self) -> Any:
+        if self._resolver is None:
+            from refs.resolve import Resolver
+
+            self._resolver = Resolver(self.source)
+        return self._resolver
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+
+def _split(items: list[_T], parts: int) -> list[list[_T]]:
+    size = -(-len(items) // parts)
+    return [items[i : i + size] for i in range(0, len(items), size)]
