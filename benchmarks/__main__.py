@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import check_bench, parse_bench, resolve_bench, sources_bench
+from benchmarks import check_bench, format_bench, parse_bench, resolve_bench, sources_bench
 from benchmarks.table import Table
 
 Section = Callable[[Path | None, bool], list[Table]]
@@ -22,6 +22,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("sources", sources_bench.run),
     ("resolve", resolve_bench.run),
     ("check", check_bench.run),
+    ("format", format_bench.run),
 ]
 
 

@@ -31,6 +31,9 @@ class OutputFormat(StrEnum):
     csl_json = "csl-json"
     ris = "ris"
     json = "json"
+    text = "text"  # the bibliography in a CSL style (refs.export.formatted)
+    html = "html"  # the review report page (refs.html)
+    markdown = "markdown"  # the review summary for CI logs (refs.html)
 
 
 _SUFFIXES = {".bib": InputFormat.bibtex, ".bibtex": InputFormat.bibtex,
@@ -87,4 +90,17 @@ def write_references(refs: Sequence[Reference], fmt: OutputFormat) -> str:
         return to_csl_json(refs)
     if fmt is OutputFormat.ris:
         return to_ris(refs)
+    if fmt is OutputFormat.text:
+        from refs.export.formatted import format_bibliography, items_of
+
+        return format_bibliography(items_of(refs))
+    if fmt in (OutputFormat.html, OutputFormat.markdown):
+        from refs.html import render_html, render_markdown
+        from refs.report import record
+
+        records = [record(r, None) for r in refs]
+        title = "refs: parsed references, not verified"
+        if fmt is OutputFormat.html:
+            return render_html(records, title)
+        return render_markdown(records, title)
     return json_lines([r.to_json() for r in refs])

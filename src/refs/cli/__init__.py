@@ -13,6 +13,7 @@ import typer
 
 from refs.cli.check import check
 from refs.cli.commands import clean, index_app, parse, serve
+from refs.cli.format import format as format_command
 
 app = typer.Typer(
     name="refs",
@@ -23,6 +24,7 @@ app = typer.Typer(
 )
 app.command("parse")(parse)
 app.command("clean")(clean)
+app.command("format")(format_command)
 app.add_typer(index_app, name="index")
 app.command("serve")(serve)
 app.command("check")(check)

@@ -69,9 +69,22 @@ def clean(
     input: InputArg,
     from_: FromOpt = InputFormat.auto,
     to: Annotated[
-        OutputFormat, typer.Option("--to", help="Output format: bibtex, csl-json, ris or json.")
+        OutputFormat,
+        typer.Option(
+            "--to",
+            help="Output: bibtex, csl-json, ris, json, text (the bibliography in --style), "
+            "html (a review page) or markdown (a review summary for CI).",
+        ),
     ] = OutputFormat.bibtex,
     output: OutOpt = None,
+    style: Annotated[
+        str | None,
+        typer.Option(
+            "--style",
+            help="Write the bibliography in this CSL style (vancouver, apa, nature…; "
+            "`refs format --list-styles`) instead of BibTeX.",
+        ),
+    ] = None,
     source: SourceOpt = "index",
     index: IndexOpt = None,
     mailto: MailtoOpt = None,
@@ -90,6 +103,9 @@ def clean(
     corrected CSL-JSON item. A summary goes to stderr.
     """
     with user_errors():
+        from refs.cli.format import review_output, styled_target
+
+        to = styled_target(to, style)
         refs = read_references(read_text(input), from_, input)
         verdicts: list[Verdict] | None = None
         source_name = hint = None
@@ -103,7 +119,9 @@ def clean(
                 source_name, hint = describe(opened)
             finally:
                 opened.close()
-        write_text(output, render(refs, verdicts, to), inputs=(input,))
+        reviewed = review_output(refs, verdicts, to, style, input)
+        text = reviewed if reviewed is not None else render(refs, verdicts, to)
+        write_text(output, text, inputs=(input,))
         report_problems(refs)
         typer.echo(summary(refs, verdicts, source_name), err=True)
         if hint:
