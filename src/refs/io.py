@@ -76,6 +76,10 @@ def write_text(path: str | None, text: str, *, inputs: tuple[str, ...] = ()) -> 
         raise ExportError(f"{target}: directory {directory} does not exist")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        # mkstemp makes the file private (0600); give it the mode a new file would get.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()

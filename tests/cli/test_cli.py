@@ -150,3 +150,13 @@ def test_help_lists_the_commands() -> None:
     code, out, _ = run("--help")
     assert code == 0
     assert "parse" in out and "clean" in out
+
+
+def test_output_gets_the_mode_a_new_file_would_get(tmp_path: Path) -> None:
+    import os
+
+    out = tmp_path / "out.bib"
+    assert run("clean", "--no-verify", str(HAL), "-o", str(out))[0] == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
