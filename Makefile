@@ -5,10 +5,10 @@ BIN    := $(VENV)/bin
 SHARED ?= ../shared
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test lint format bench clean-venv
+.PHONY: help setup test lint format bench train-parser train-matcher clean-venv
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(BIN)/refs: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ format: setup  ## apply ruff's fixes and formatting
 bench: setup  ## benchmarks: accuracy and speed tables (reads ../shared; peers when installed)
 	-$(BIN)/python -m pip install --quiet -e '.[bench]' 2>/dev/null
 	$(BIN)/python -m benchmarks --shared $(SHARED)
+
+train-parser: setup  ## retrain the reference tagger from $(SHARED)/data/parsing (seed 13, ~5-10 min)
+	$(BIN)/python -m refs.parse.learned.train --shared $(SHARED) --out src/refs/parse/learned/model.crfsuite --seed 13
+
+train-matcher: setup  ## refit the matcher's calibrated confidence on $(SHARED)/data/matching (~1 min)
+	$(BIN)/python -m refs.resolve.train --shared $(SHARED) --index bench-out/eval-index.sqlite
 
 clean-venv:  ## remove .venv
 	rm -rf $(VENV)

@@ -11,7 +11,14 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import check_bench, format_bench, parse_bench, resolve_bench, sources_bench
+from benchmarks import (
+    check_bench,
+    format_bench,
+    learned_bench,
+    parse_bench,
+    resolve_bench,
+    sources_bench,
+)
 from benchmarks.table import Table
 
 Section = Callable[[Path | None, bool], list[Table]]
@@ -19,6 +26,7 @@ Section = Callable[[Path | None, bool], list[Table]]
 # The sections, in the order they run. A new section: a module with `run`, and a line here.
 SECTIONS: list[tuple[str, Section]] = [
     ("parse", parse_bench.run),
+    ("learned", learned_bench.run),
     ("sources", sources_bench.run),
     ("resolve", resolve_bench.run),
     ("check", check_bench.run),

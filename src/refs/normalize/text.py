@@ -20,7 +20,7 @@ _FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, fix_latin_ligatures=False, exp
 # letters (`TNF?alpha`) or after an acronym before a lower-case word
 # (`TNF? cross-regulatory`) is lost too; `therapies? .` and `bullet? Science` are not.
 _LOST_RUN = re.compile(r"\?{2,}|(?<=[A-Za-z0-9-])\?(?=[A-Za-z0-9])|(?<=[A-Z0-9-])\?(?= [a-z])")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 
 # Mojibake of UTF-8 read as Latin-1/Windows-1252 always contains a character of

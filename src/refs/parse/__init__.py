@@ -16,6 +16,8 @@ from refs.model import Item, Reference, Span
 from refs.normalize import normalize_item
 from refs.parse.authordate import looks_like_authordate, parse_authordate, parse_fallback
 from refs.parse.hal import looks_like_hal, parse_hal
+from refs.parse.learned import available as learned_available
+from refs.parse.learned import parse_learned
 from refs.parse.vancouver import looks_like_vancouver, parse_vancouver
 from refs.split import Chunk, split_references
 
@@ -89,14 +91,23 @@ def _parse(text: str, index: int, span: Span) -> Reference:
     if inline_url:
         url = url or re.sub(r"^\S*?(?=https?://)", "", inline_url.group(0).split()[-1])
         main = (main[: inline_url.start()] + main[inline_url.end() :]).strip()
-    pmid, pmcid = _PMID.search(main), _PMCID.search(main)
-    main = _PMCID.sub("", _PMID.sub("", main)).strip()
+    pmid = _PMID.search(main) if "PMID" in main else None
+    pmcid = _PMCID.search(main) if "PMC" in main else None
+    if pmid or pmcid:
+        main = _PMCID.sub("", _PMID.sub("", main)).strip()
 
     style = detect_style(main + ("\nDOI : x" if "DOI" in tagged or "URL" in tagged else ""))
     if style == "hal":
         item, diagnostics = parse_hal(main)
     elif style == "vancouver":
         item, diagnostics = parse_vancouver(main)
+    elif learned_available() and any(c.isalnum() for c in main):  # other styles: trained parser
+        item, diagnostics = parse_learned(main)
+        rule = parse_authordate(main) if item.title is None and style == "authordate" else None
+        if rule and rule[0].title and not rule[1]:
+            item, diagnostics = rule  # the trained parser read no title, the APA rules did
+        else:
+            style = "learned"
     elif style == "authordate":
         item, diagnostics = parse_authordate(main)
     else:

@@ -1,0 +1,457 @@
+"""The trained tagger: reference string → labelled tokens → `Item`.
+
+The model (`model.crfsuite`, package data, trained by `refs.parse.learned.train`) is
+opened once, on first use. Tagging gives one label per token; runs of one label are the
+fields. They become an `Item` the way the rule parsers build theirs: authors and editors
+split into `Person`s (refs.normalize.names), the date read into `Date`, volume, issue and
+pages left as printed for the normalisers. Never raises on bad input: what could not be
+read is said in the diagnostics.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from refs.model import Date, Item, Person
+from refs.normalize.names import parse_name
+from refs.parse.learned.features import featurize
+from refs.parse.learned.tokens import Token, tokenize
+
+__all__ = [
+    "LABELS",
+    "MODEL_PATH",
+    "OUTSIDE",
+    "Field",
+    "available",
+    "core_span",
+    "fields_of",
+    "parse_learned",
+    "tag",
+]
+
+LABELS: tuple[str, ...] = (
+    "author", "editor", "title", "container-title", "volume", "issue", "pages", "date",
+    "publisher", "location", "edition", "doi", "url", "note", "other",
+)  # fmt: skip
+OUTSIDE = "O"  # separators between fields
+MODEL_PATH = Path(__file__).with_name("model.crfsuite")
+LOW_CONFIDENCE = 0.5  # below this probability of the best labelling, say so
+MAX_TOKENS = 400  # longer strings are tagged on their first MAX_TOKENS tokens
+
+
+class Field(NamedTuple):
+    """A run of tokens with one label: the label and its character offsets."""
+
+    label: str
+    start: int
+    end: int
+
+
+class Tagged(NamedTuple):
+    tokens: list[Token]
+    labels: list[str]
+    probability: float
+
+
+_lock = threading.Lock()  # a crfsuite Tagger holds its sequence: one caller at a time
+
+
+@cache
+def _tagger() -> Any:
+    import pycrfsuite
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(MODEL_PATH))
+    return tagger
+
+
+def available() -> bool:
+    """Whether the model file and python-crfsuite are there."""
+    if not MODEL_PATH.is_file():
+        return False
+    try:
+        import pycrfsuite  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def model_info(path: Path = MODEL_PATH) -> str:
+    """Labels and feature counts of a model file (for the training log and the benchmark)."""
+    import pycrfsuite
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(path))
+    try:
+        info = tagger.info()
+        return f"{len(info.labels)} labels, {len(info.state_features):,} state features"
+    finally:
+        tagger.close()
+
+
+def tag(text: str) -> Tagged:
+    """Tokens of `text`, a label for each, and the probability of that labelling."""
+    if not text.isprintable():  # lone surrogates cannot reach crfsuite (UTF-8); NULs end C strings
+        text = text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "?")
+    tokens = tokenize(text)[:MAX_TOKENS]
+    if not tokens:
+        return Tagged([], [], 1.0)
+    xseq = featurize(tokens)
+    tagger = _tagger()
+    with _lock:
+        labels: list[str] = tagger.tag(xseq)
+        probability: float = tagger.probability(labels)
+    return Tagged(tokens, labels, probability)
+
+
+# Cue words left outside a field, at its start (LEAD) or end (TRAIL), lower-cased.
+LEAD: dict[str, frozenset[str]] = {
+    "editor": frozenset({"in", "ed", "eds", "edited", "by", "hrsg", "hg", "éd", "éds", "dir",
+                         "coord", "par", "herausgegeben", "edd"}),
+    "container-title": frozenset({"in", "dans", "en", "im"}),
+    "pages": frozenset({"pp", "p", "pages", "page", "pg", "s", "seiten", "с", "стр", "pág",
+                        "págs", "ss"}),
+    "volume": frozenset({"vol", "vols", "volume", "v", "t", "tome", "bd", "band", "jg", "т"}),
+    "issue": frozenset({"no", "nos", "n", "nr", "num", "number", "issue", "heft", "h", "fasc",
+                        "№"}),
+    "doi": frozenset({"doi"}),
+    "url": frozenset({"url", "available", "at", "from", "online", "retrieved", "retirado",
+                      "recuperado", "de", "disponible", "sur", "en", "unter", "internet", "web"}),
+}  # fmt: skip
+TRAIL: dict[str, frozenset[str]] = {
+    "editor": frozenset({"ed", "eds", "hrsg", "hg", "éd", "éds", "dir", "coord", "editor",
+                         "editors", "par", "edd"}),
+    "pages": frozenset({"pp", "p", "s", "pages", "seiten", "с", "ss"}),
+}  # fmt: skip
+
+
+def is_edge(token: Token) -> bool:
+    """Punctuation or a markup tag (a URL or DOI starts with a letter or digit)."""
+    return not token.text[0].isalnum()
+
+
+def _cue(token: Token, words: frozenset[str]) -> bool:  # words: LEAD or TRAIL of a label
+    low = token.text.lower()
+    return low in words or (low.endswith("doi.org/") and "doi" in words)
+
+
+def core_span(tokens: Sequence[Token], i: int, j: int, label: str) -> tuple[int, int]:
+    """The tokens [i, j) of one field without edge punctuation, markup and cue words."""
+    lead, trail = LEAD.get(label), TRAIL.get(label)
+
+    def has_word(a: int, b: int) -> bool:
+        return any(t.text[0].isalnum() for t in tokens[a:b])
+
+    changed = True
+    while changed and i < j:
+        changed = False
+        while i < j and not tokens[i].text[0].isalnum():
+            i, changed = i + 1, True
+        while i < j and not tokens[j - 1].text[0].isalnum():
+            j, changed = j - 1, True
+        if lead and i < j and _cue(tokens[i], lead) and has_word(i + 1, j):
+            i, changed = i + 1, True
+        if trail and i < j and _cue(tokens[j - 1], trail) and has_word(i, j - 1):
+            j, changed = j - 1, True
+    return i, j
+
+
+def fields_of(tokens: Sequence[Token], labels: Sequence[str]) -> list[Field]:
+    """Runs of one label, each cut to its core (`core_span`); runs with no word are dropped."""
+    out: list[Field] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        label = labels[i]
+        j = i + 1
+        while j < n and labels[j] == label:
+            j += 1
+        if label != OUTSIDE:
+            a, b = core_span(tokens, i, j, label)
+            if a < b:
+                out.append(Field(label, tokens[a].start, tokens[b - 1].end))
+        i = j
+    return out
+
+
+# --- labelled fields → Item --------------------------------------------------------------------
+
+_MARKUP = re.compile(r"</?[A-Za-z][^<>]{0,80}>")
+_ABBREVIATING = frozenset({"author", "editor", "container-title"})
+_LAST_WORD = re.compile(r"([^\W\d_]+)$")
+_INNER_ABBREVIATION = re.compile(r"[^\W\d_]\.\s")
+
+
+def _text(text: str, field: Field) -> str:
+    """The printed text of a field, with the period of a final abbreviation or initial and a
+    closing bracket that belongs to it."""
+    value = text[field.start : field.end]
+    after = text[field.end : field.end + 2]
+    if (
+        after[:1] == "."
+        and field.label in _ABBREVIATING
+        and (last := _LAST_WORD.search(value, max(0, len(value) - 40)))
+    ):
+        word = last.group(1)
+        if field.label in ("author", "editor") and len(word) <= 2 and word[0].isupper():
+            value += "."  # an initial: `Hinton, G.`
+        elif (
+            field.label == "container-title"
+            and not (word.isupper() and len(word) > 1)  # `Proc. IEEE` has no period to add
+            and (len(word) <= 3 or _INNER_ABBREVIATION.search(value))
+        ):
+            value += "."  # an abbreviated journal: `J. Mol. Biol.`
+    elif value.count("(") > value.count(")") and after.lstrip()[:1] == ")":
+        value += ")"
+    if "<" in value:
+        value = _MARKUP.sub("", value)
+    return " ".join(value.split())
+
+
+def _merged(text: str, fields: list[Field]) -> list[Field]:
+    """Join runs of one label separated only by punctuation (`Title: subtitle` split at `:`)."""
+    out: list[Field] = []
+    for field in fields:
+        if out and out[-1].label == field.label:
+            gap = text[out[-1].end : field.start]
+            if len(gap) <= 3 and not any(c.isalnum() for c in gap):
+                out[-1] = Field(field.label, out[-1].start, field.end)
+                continue
+        out.append(field)
+    return out
+
+
+def parse_learned(text: str) -> tuple[Item, list[str]]:
+    """Tag `text` and build an Item; diagnostics say what is missing or uncertain."""
+    if not text.strip():
+        return Item(), ["empty reference"]
+    tagged = tag(text)
+    diagnostics: list[str] = []
+    if len(tagged.tokens) == MAX_TOKENS:
+        diagnostics.append(f"learned parser: very long reference, read its first {MAX_TOKENS} tokens")  # fmt: skip
+    fields = _merged(text, fields_of(tagged.tokens, tagged.labels))
+    by_label: dict[str, list[str]] = {}
+    for field in fields:
+        value = _text(text, field)
+        if value:
+            by_label.setdefault(field.label, []).append(value)
+
+    def first(label: str) -> str | None:
+        values = by_label.get(label)
+        return values[0] if values else None
+
+    authors, et_al = split_people(" ; ".join(by_label.get("author", [])))
+    last_author = next((f for f in reversed(fields) if f.label == "author"), None)
+    if last_author and _ET_AL.match(text, last_author.end, last_author.end + 12):
+        et_al = True  # `et al.` printed after the names but left outside them
+    editors, _ = split_people(" ; ".join(by_label.get("editor", [])), editors=True)
+    issued = read_date(" ".join(by_label.get("date", [])))
+    notes = by_label.get("note", [])
+    item = Item(
+        type=_guess_type(by_label),
+        author=tuple(authors),
+        editor=tuple(editors),
+        et_al=et_al,
+        issued=issued,
+        title=first("title"),
+        container_title=first("container-title"),
+        volume=first("volume"),
+        issue=first("issue"),
+        page=first("pages"),
+        publisher=first("publisher"),
+        publisher_place=first("location"),
+        edition=first("edition"),
+        DOI=first("doi"),
+        URL=first("url"),
+        note="; ".join(notes) if notes else None,
+    )
+    missing = [
+        name
+        for name, value in (("author", item.author), ("title", item.title), ("date", item.issued))
+        if not value
+    ]
+    if not fields:
+        diagnostics.append("learned parser: nothing bibliographic read")
+    elif missing:
+        diagnostics.append(f"learned parser: no {', '.join(missing)} read")
+    if fields and tagged.probability < LOW_CONFIDENCE:
+        diagnostics.append(
+            f"learned parser: low confidence ({tagged.probability:.2f}); check the fields"
+        )
+    repeated = [k for k in ("title", "container-title", "date") if len(by_label.get(k, [])) > 1]
+    if repeated:
+        diagnostics.append(f"learned parser: several {', '.join(repeated)} segments, kept the first")  # fmt: skip
+    return item, diagnostics
+
+
+_THESIS = re.compile(r"thes[ie]s|thèse|dissertation|ph\.?\s?d|mémoire|habilitation")
+_REPORT = re.compile(r"\breport\b|rapport|bericht|working paper")
+_CONFERENCE = re.compile(
+    r"\b(?:conf|conference|symp|symposium|workshop|congress|colloque|colloquium|tagung|meeting)\b"
+    r"|proceedings of|\bproc\. of\b",
+    re.IGNORECASE,
+)
+
+
+def _guess_type(by_label: dict[str, list[str]]) -> str:
+    notes = " ".join(by_label.get("note", [])).lower()
+    if notes and _THESIS.search(notes):
+        return "thesis"
+    if notes and _REPORT.search(notes):
+        return "report"
+    container = " ".join(by_label.get("container-title", [])).lower()
+    if container:
+        if _CONFERENCE.search(container):
+            return "paper-conference"
+        if "editor" in by_label or ("publisher" in by_label and "volume" not in by_label):
+            return "chapter"
+        return "article-journal"
+    if "publisher" in by_label or "location" in by_label or "edition" in by_label:
+        return "book"
+    if "url" in by_label and "title" in by_label:
+        return "webpage"
+    return "article-journal"
+
+
+# --- names -------------------------------------------------------------------------------------
+
+_ET_AL = re.compile(
+    r"[,;]?\s*(?:\bet\s*al\b\.?|\bet\s+coll\b\.?|\band\s+others\b|\bu\.\s*a\.|…|\.{3})",
+    re.IGNORECASE,
+)
+_EDITOR_CUE = re.compile(
+    r"\(\s*(?:eds?|hrsg|hg|éds?|dir|coord|editors?)\.?\s*\)|^\s*(?:in\s*:?\s*)?(?:edited\s+by|ed\.\s+by|eds?\.|hrsg\.?\s+von|hg\.?\s+von|sous la direction de)\s+|[,\s]+(?:eds?|hrsg|hg|éds?|dir|coord|editors?)\.?\s*$",
+    re.IGNORECASE,
+)
+_CONJ = re.compile(r"\s*,?\s*(?:\band\b|&|\bund\b|\bet\b|\by\b|\bi\b|\bи\b)\s+", re.IGNORECASE)
+_INITIALS_ONLY = re.compile(r"^(?:[A-Z][a-z]?\.?\s*-?\s*){1,4}$")
+_INITIAL_WORD = re.compile(r"^[A-Z][a-z]?\.?$|^[A-Z]\.-?[A-Z]\.?$|^[A-Z]{2,3}$")
+_GIVEN_WORD = re.compile(r"^[A-ZÀ-Þ][^\W\d_]*(?:-[A-ZÀ-Þ][^\W\d_]*)?\.?$")
+_PAREN_GIVEN = re.compile(r"^(?P<family>[^()]+?)\s*\((?P<given>[^()\d]{1,20})\)$")
+_INSTITUTION = re.compile(
+    r"\b(?:department|institut[e]?|organi[sz]ation|association|commission|ministry|ministère|"
+    r"agency|society|group|committee|council|university|universit[äé]t?|office|bank|"
+    r"collaboration|consortium|foundation|board|centre|center|bureau|service|team|"
+    r"government|nations|federal|national|world|international|ltd|inc)\b",
+    re.IGNORECASE,
+)
+_PARTICLE_WORDS = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du",
+                             "des", "la", "le", "ter", "ten", "dos", "das", "do"})  # fmt: skip
+
+
+def split_people(text: str, editors: bool = False) -> tuple[list[Person], bool]:
+    """An author (or editor) list as printed → Persons, and whether it ends in et al."""
+    if not text:
+        return [], False
+    value = " ".join(text.split()).strip(" ,;:.-–—")
+    if editors:
+        value = _EDITOR_CUE.sub(" ", value).strip(" ,;:.")
+    value, found = _ET_AL.subn("", value)
+    et_al = found > 0
+    value = value.strip(" ,;:")
+    if not value:
+        return [], et_al
+    if (
+        _INSTITUTION.search(value)
+        and not re.search(r"\b[A-Z]\.", value)
+        and ";" not in value
+        and value.count(",") <= 1
+    ):
+        return [Person(literal=value.strip(" ,.;"))], et_al
+    people: list[Person] = []
+    for part in value.split(";"):
+        part = part.strip(" ,")
+        if not part:
+            continue
+        segments = [s.strip(" .,") for s in _CONJ.sub(", ", part).split(",")]
+        segments = [s for s in segments if s and any(c.isalnum() for c in s)]
+        if ";" in value and len(segments) == 2 and _pairs(segments[0], segments[1]):
+            people.append(_person(f"{segments[0]}, {segments[1]}"))
+            continue
+        i = 0
+        while i < len(segments):
+            seg = segments[i]
+            if i + 1 < len(segments) and _pairs(seg, segments[i + 1]):
+                people.append(_person(f"{seg}, {segments[i + 1]}"))
+                i += 2
+            else:
+                people.append(_person(seg))
+                i += 1
+    return [p for p in people if p.family or p.literal or p.given], et_al
+
+
+def _pairs(family: str, given: str) -> bool:
+    """Whether `family, given` is one inverted name (`Siegel, R. L.`, `Keil, Sylvester`)."""
+    fam_words = family.split()
+    if not fam_words or len(fam_words) > 4 or any(_INITIAL_WORD.match(w) for w in fam_words):
+        return False
+    if any(ch.isdigit() for ch in family + given):
+        return False
+    compact = given.replace(" ", "")
+    if _INITIALS_ONLY.match(given) or _INITIALS_ONLY.match(compact + "."):
+        return True
+    core = [w for w in fam_words if w.lower() not in _PARTICLE_WORDS]
+    given_words = given.split()
+    return (
+        len(core) == 1
+        and 1 <= len(given_words) <= 3
+        and all(_GIVEN_WORD.match(w) or _INITIAL_WORD.match(w) for w in given_words)
+    )
+
+
+def _person(text: str) -> Person:
+    match = _PAREN_GIVEN.match(text.strip())
+    if match:  # `Bonhomme (Fl.)`: the French bibliographic form
+        text = f"{match.group('family')}, {match.group('given')}"
+    person = parse_name(text)
+    if person.family is None and person.literal is None and person.given and " " not in text:
+        return Person(family=text.strip(" ."))
+    return person
+
+
+# --- dates -------------------------------------------------------------------------------------
+
+_YEAR_IN = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_MONTH_NUMBERS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        "january jan januar janvier janv enero jänner",
+        "february feb februar février févr fevrier febrero",
+        "march mar märz mars marzo",
+        "april apr avril avr abril",
+        "may mai mayo",
+        "june jun juni juin junio",
+        "july jul juli juillet juil julio",
+        "august aug août aout agosto",
+        "september sep sept septembre septiembre",
+        "october oct oktober octobre octubre",
+        "november nov novembre noviembre",
+        "december dec dezember décembre déc decembre diciembre",
+    ),
+    1,
+):
+    for _name in _names.split():
+        _MONTH_NUMBERS[_name] = _number
+_WORD = re.compile(r"[^\W\d_]+|\d+")
+
+
+def read_date(text: str) -> Date | None:
+    """`(2016)`, `June 12, 1998`, `12 juin 1998`, `2016 Dec 1`, `1996b` → Date."""
+    year = _YEAR_IN.search(text)
+    if year is None:
+        return None
+    words = _WORD.findall(text)
+    month = next((_MONTH_NUMBERS[w.lower()] for w in words if w.lower() in _MONTH_NUMBERS), None)
+    day = None
+    if month is not None:
+        for i, w in enumerate(words):
+            if w.lower() in _MONTH_NUMBERS:
+                near = [words[j] for j in (i - 1, i + 1) if 0 <= j < len(words)]
+                days = [int(d) for d in near if d.isdigit() and len(d) <= 2 and 1 <= int(d) <= 31]
+                day = days[0] if days else None
+                break
+    return Date(int(year.group(1)), month, day)

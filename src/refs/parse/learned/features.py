@@ -1,0 +1,1090 @@
+"""Token features for the CRF, one function shared by training and inference.
+
+`featurize(tokens)` turns a tokenised reference into one list of feature strings per
+token: what the token is (lower-cased word, shape, case, digits, punctuation, kind),
+which small lexicons it is in (given names, months, journal words and abbreviations,
+publisher and place words, cue words such as `pp`, `vol`, `eds`), where it stands
+(relative position, inside brackets or quotes, after a year, sentence index), the same
+for its neighbours, and a few facts about the whole string. The features of a word
+alone are cached, so tagging costs little more than the CRF itself.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from refs.parse.learned.tokens import Token
+
+__all__ = ["FEATURES_VERSION", "featurize"]
+
+# Bump when the features change: a model is only valid with the features it was trained on.
+FEATURES_VERSION = 3
+
+_GIVEN = frozenset(
+    [
+        "aaron",
+        "adam",
+        "adrian",
+        "ahmed",
+        "alain",
+        "alan",
+        "albert",
+        "alberto",
+        "alejandro",
+        "alessandro",
+        "alex",
+        "alexander",
+        "alexandre",
+        "alexandra",
+        "alfred",
+        "ali",
+        "alice",
+        "alexis",
+        "amanda",
+        "amy",
+        "ana",
+        "andrea",
+        "andreas",
+        "andrew",
+        "andré",
+        "andrés",
+        "angela",
+        "angelo",
+        "anna",
+        "anne",
+        "annie",
+        "anthony",
+        "antoine",
+        "antonio",
+        "arnaud",
+        "arthur",
+        "barbara",
+        "benjamin",
+        "bernard",
+        "bernd",
+        "bert",
+        "bertrand",
+        "bo",
+        "boris",
+        "brian",
+        "bruce",
+        "bruno",
+        "carl",
+        "carla",
+        "carlos",
+        "carmen",
+        "caroline",
+        "catherine",
+        "cecilia",
+        "charles",
+        "charlotte",
+        "chen",
+        "chris",
+        "christian",
+        "christine",
+        "christoph",
+        "christophe",
+        "christopher",
+        "claire",
+        "claude",
+        "claudia",
+        "colin",
+        "craig",
+        "cristina",
+        "dan",
+        "daniel",
+        "daniela",
+        "david",
+        "deborah",
+        "denis",
+        "dennis",
+        "diana",
+        "diane",
+        "dieter",
+        "dimitri",
+        "dominique",
+        "donald",
+        "doris",
+        "douglas",
+        "edward",
+        "elena",
+        "elisabeth",
+        "elizabeth",
+        "emily",
+        "emma",
+        "eric",
+        "erik",
+        "ernst",
+        "eva",
+        "fabian",
+        "fabio",
+        "fabrice",
+        "felix",
+        "fernando",
+        "florian",
+        "francesca",
+        "francesco",
+        "francis",
+        "francisco",
+        "françois",
+        "frank",
+        "franz",
+        "frédéric",
+        "fritz",
+        "gabriel",
+        "gabriele",
+        "gary",
+        "georg",
+        "george",
+        "georges",
+        "gerhard",
+        "gilbert",
+        "giorgio",
+        "giovanni",
+        "giuseppe",
+        "gordon",
+        "grace",
+        "gregory",
+        "guillaume",
+        "günter",
+        "hans",
+        "harald",
+        "harry",
+        "heinrich",
+        "heinz",
+        "helen",
+        "helena",
+        "helmut",
+        "henri",
+        "henry",
+        "herbert",
+        "hiroshi",
+        "hugo",
+        "ian",
+        "ingrid",
+        "irene",
+        "isabel",
+        "isabelle",
+        "ivan",
+        "jack",
+        "jacques",
+        "jakob",
+        "james",
+        "jan",
+        "jane",
+        "janet",
+        "jean",
+        "jeffrey",
+        "jennifer",
+        "jens",
+        "jeremy",
+        "jessica",
+        "jian",
+        "jianguo",
+        "jing",
+        "joan",
+        "joachim",
+        "johann",
+        "johannes",
+        "john",
+        "jonathan",
+        "jorge",
+        "josé",
+        "joseph",
+        "juan",
+        "judith",
+        "julia",
+        "julian",
+        "julie",
+        "jun",
+        "jürgen",
+        "karen",
+        "karin",
+        "karl",
+        "katherine",
+        "kathleen",
+        "kenneth",
+        "kevin",
+        "klaus",
+        "kurt",
+        "lars",
+        "laura",
+        "laurent",
+        "lee",
+        "leo",
+        "li",
+        "lin",
+        "linda",
+        "ling",
+        "lisa",
+        "liu",
+        "louis",
+        "lucas",
+        "lucia",
+        "ludwig",
+        "luis",
+        "luc",
+        "luca",
+        "lukas",
+        "manfred",
+        "manuel",
+        "marc",
+        "marcel",
+        "marco",
+        "margaret",
+        "maria",
+        "marie",
+        "mario",
+        "mark",
+        "markus",
+        "martin",
+        "martina",
+        "mary",
+        "mathieu",
+        "matthew",
+        "matthias",
+        "maurice",
+        "max",
+        "michael",
+        "michel",
+        "michele",
+        "michelle",
+        "miguel",
+        "mikhail",
+        "ming",
+        "mohamed",
+        "mohammad",
+        "monika",
+        "nadia",
+        "nancy",
+        "natalia",
+        "nathalie",
+        "nicholas",
+        "nicolas",
+        "nikolai",
+        "nina",
+        "olga",
+        "oliver",
+        "olivier",
+        "otto",
+        "pablo",
+        "pascal",
+        "patricia",
+        "patrick",
+        "paul",
+        "paula",
+        "pedro",
+        "peter",
+        "petra",
+        "philip",
+        "philippe",
+        "pierre",
+        "qiang",
+        "rachel",
+        "rafael",
+        "rainer",
+        "ralf",
+        "ramón",
+        "raymond",
+        "rebecca",
+        "reinhard",
+        "rené",
+        "richard",
+        "rita",
+        "robert",
+        "roberto",
+        "roger",
+        "roland",
+        "ronald",
+        "rosa",
+        "ruth",
+        "ryan",
+        "sabine",
+        "sally",
+        "samuel",
+        "sandra",
+        "sara",
+        "sarah",
+        "sebastian",
+        "sergei",
+        "sergey",
+        "shu",
+        "simon",
+        "sophie",
+        "stefan",
+        "stefano",
+        "stephan",
+        "stephen",
+        "steven",
+        "susan",
+        "susanne",
+        "sven",
+        "sylvain",
+        "sylvester",
+        "takashi",
+        "teresa",
+        "thierry",
+        "thomas",
+        "tim",
+        "timothy",
+        "tobias",
+        "tom",
+        "ulrich",
+        "ursula",
+        "valérie",
+        "vincent",
+        "virginia",
+        "walter",
+        "wang",
+        "wei",
+        "werner",
+        "wilhelm",
+        "william",
+        "wolfgang",
+        "xavier",
+        "xin",
+        "yang",
+        "yann",
+        "yi",
+        "ying",
+        "yong",
+        "yu",
+        "yves",
+        "zhang",
+        "zhao",
+        "zhou",
+    ]
+)
+
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "januar",
+        "februar",
+        "märz",
+        "mai",
+        "juni",
+        "juli",
+        "oktober",
+        "dezember",
+        "jänner",
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+        "janv",
+        "févr",
+        "avr",
+        "juil",
+        "déc",
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+        "spring",
+        "summer",
+        "autumn",
+        "fall",
+        "winter",
+    ]
+)
+
+_JOURNAL = frozenset(
+    [
+        "journal",
+        "journals",
+        "j",
+        "jour",
+        "proc",
+        "proceedings",
+        "rev",
+        "review",
+        "reviews",
+        "lett",
+        "letters",
+        "trans",
+        "transactions",
+        "ann",
+        "annals",
+        "annales",
+        "bull",
+        "bulletin",
+        "acta",
+        "am",
+        "amer",
+        "int",
+        "intl",
+        "natl",
+        "nat",
+        "nature",
+        "sci",
+        "science",
+        "sciences",
+        "phys",
+        "physics",
+        "chem",
+        "chemistry",
+        "med",
+        "medicine",
+        "medical",
+        "biol",
+        "biology",
+        "res",
+        "research",
+        "soc",
+        "society",
+        "conf",
+        "conference",
+        "symp",
+        "symposium",
+        "workshop",
+        "ieee",
+        "acm",
+        "quarterly",
+        "quart",
+        "zeitschrift",
+        "zeitschr",
+        "z",
+        "revue",
+        "rivista",
+        "archives",
+        "arch",
+        "archiv",
+        "studies",
+        "stud",
+        "rep",
+        "reports",
+        "comm",
+        "commun",
+        "communications",
+        "mag",
+        "magazine",
+        "lecture",
+        "notes",
+        "series",
+        "ser",
+        "jpn",
+        "japan",
+        "eur",
+        "european",
+        "brit",
+        "br",
+        "clin",
+        "clinical",
+        "exp",
+        "experimental",
+        "appl",
+        "applied",
+        "theor",
+        "theoretical",
+        "math",
+        "mathematical",
+        "mathematics",
+        "comput",
+        "computer",
+        "computing",
+        "engl",
+        "neurosci",
+        "neurol",
+        "immunol",
+        "cancer",
+        "cell",
+        "genet",
+        "genetics",
+        "mol",
+        "molecular",
+        "biochem",
+        "biophys",
+        "astrophys",
+        "astron",
+        "geophys",
+        "ecol",
+        "environ",
+        "econ",
+        "economic",
+        "economics",
+        "psychol",
+        "psychology",
+        "sociol",
+        "philos",
+        "hist",
+        "history",
+        "law",
+        "polit",
+        "educ",
+        "education",
+        "nucl",
+        "opt",
+        "optics",
+        "mech",
+        "eng",
+        "engineering",
+        "technol",
+        "technology",
+        "inf",
+        "inform",
+        "information",
+        "syst",
+        "systems",
+        "anal",
+        "stat",
+        "statist",
+        "probab",
+        "physiol",
+        "pharmacol",
+        "pathol",
+        "surg",
+        "hum",
+        "human",
+        "dev",
+        "gen",
+        "assoc",
+        "adv",
+        "advances",
+        "curr",
+        "current",
+        "opin",
+        "progr",
+        "prog",
+        "forschung",
+        "jahrbuch",
+        "cahiers",
+        "études",
+        "etudes",
+        "annuaire",
+        "anuario",
+    ]
+)
+
+_PUBLISHER = frozenset(
+    [
+        "press",
+        "verlag",
+        "publishers",
+        "publisher",
+        "publishing",
+        "publications",
+        "books",
+        "book",
+        "university",
+        "univ",
+        "springer",
+        "elsevier",
+        "wiley",
+        "routledge",
+        "sage",
+        "academic",
+        "mcgraw",
+        "hill",
+        "prentice",
+        "addison",
+        "wesley",
+        "gallimard",
+        "seuil",
+        "puf",
+        "minuit",
+        "kohlhammer",
+        "beck",
+        "suhrkamp",
+        "harper",
+        "penguin",
+        "blackwell",
+        "taylor",
+        "francis",
+        "kluwer",
+        "birkhäuser",
+        "birkhauser",
+        "macmillan",
+        "palgrave",
+        "norton",
+        "dover",
+        "pergamon",
+        "crc",
+        "cambridge",
+        "oxford",
+        "mit",
+        "princeton",
+        "harvard",
+        "yale",
+        "chicago",
+        "stanford",
+        "cornell",
+        "hachette",
+        "armand",
+        "colin",
+        "dunod",
+        "vrin",
+        "klincksieck",
+        "fayard",
+        "flammarion",
+        "payot",
+        "karthala",
+        "éditions",
+        "editions",
+        "editores",
+        "editorial",
+        "editora",
+        "inc",
+        "ltd",
+        "co",
+        "company",
+        "verlags",
+        "gmbh",
+        "bd",
+        "bloomsbury",
+        "brill",
+        "vandenhoeck",
+        "ruprecht",
+        "schöningh",
+        "niemeyer",
+        "teubner",
+        "thieme",
+        "vieweg",
+        "lang",
+        "nomos",
+        "metzler",
+        "wissenschaftliche",
+        "buchgesellschaft",
+        "institute",
+        "institut",
+        "society",
+        "association",
+    ]
+)
+
+_PLACE = frozenset(
+    [
+        "new",
+        "york",
+        "london",
+        "paris",
+        "berlin",
+        "cambridge",
+        "oxford",
+        "boston",
+        "chicago",
+        "washington",
+        "amsterdam",
+        "philadelphia",
+        "princeton",
+        "stanford",
+        "baltimore",
+        "los",
+        "angeles",
+        "san",
+        "francisco",
+        "diego",
+        "berkeley",
+        "toronto",
+        "montreal",
+        "montréal",
+        "québec",
+        "vancouver",
+        "ottawa",
+        "sydney",
+        "melbourne",
+        "tokyo",
+        "beijing",
+        "shanghai",
+        "singapore",
+        "hong",
+        "kong",
+        "delhi",
+        "moscow",
+        "moskva",
+        "leningrad",
+        "petersburg",
+        "warsaw",
+        "warszawa",
+        "prague",
+        "praha",
+        "vienna",
+        "wien",
+        "münchen",
+        "munich",
+        "frankfurt",
+        "hamburg",
+        "leipzig",
+        "stuttgart",
+        "göttingen",
+        "heidelberg",
+        "köln",
+        "cologne",
+        "bonn",
+        "tübingen",
+        "freiburg",
+        "mainz",
+        "dresden",
+        "zürich",
+        "zurich",
+        "basel",
+        "bern",
+        "geneva",
+        "genève",
+        "lausanne",
+        "lyon",
+        "marseille",
+        "toulouse",
+        "bordeaux",
+        "lille",
+        "strasbourg",
+        "grenoble",
+        "rennes",
+        "nantes",
+        "nancy",
+        "brussels",
+        "bruxelles",
+        "leiden",
+        "utrecht",
+        "rotterdam",
+        "copenhagen",
+        "stockholm",
+        "oslo",
+        "helsinki",
+        "madrid",
+        "barcelona",
+        "lisbon",
+        "lisboa",
+        "rome",
+        "roma",
+        "milan",
+        "milano",
+        "florence",
+        "firenze",
+        "bologna",
+        "turin",
+        "torino",
+        "athens",
+        "budapest",
+        "bucharest",
+        "dublin",
+        "edinburgh",
+        "glasgow",
+        "manchester",
+        "birmingham",
+        "bristol",
+        "heidelberg",
+        "dordrecht",
+        "hoboken",
+        "englewood",
+        "cliffs",
+        "reading",
+        "menlo",
+        "park",
+        "upper",
+        "saddle",
+        "river",
+        "thousand",
+        "oaks",
+        "newbury",
+        "abingdon",
+        "chichester",
+        "hillsdale",
+        "mahwah",
+        "norwood",
+        "usa",
+        "uk",
+        "us",
+        "germany",
+        "france",
+        "england",
+        "canada",
+        "italy",
+        "spain",
+        "switzerland",
+        "netherlands",
+        "australia",
+        "japan",
+        "china",
+        "india",
+        "russia",
+        "belgium",
+        "austria",
+        "sweden",
+        "poland",
+        "ny",
+        "ma",
+        "ca",
+        "nj",
+        "il",
+        "pa",
+        "ct",
+        "md",
+        "dc",
+        "tx",
+    ]
+)
+
+# Cue words, each with the class its feature is named after.
+_CUES: dict[str, str] = {
+    **dict.fromkeys(("pp", "p", "pages", "page", "pg", "s", "seiten", "с", "стр", "pág", "págs"), "page"),
+    **dict.fromkeys(("vol", "vols", "volume", "volumes", "v", "t", "tome", "bd", "band", "jg", "jahrgang", "т"), "vol"),
+    **dict.fromkeys(("no", "nos", "n", "nr", "num", "number", "issue", "heft", "h", "fasc", "№"), "iss"),
+    **dict.fromkeys(("ed", "eds", "edited", "editor", "editors", "hrsg", "hg", "éd", "éds", "dir", "coord", "herausgegeben"), "edit"),
+    **dict.fromkeys(("edn", "edition", "ausgabe", "auflage", "aufl", "édition", "nd", "rd", "th", "st", "revised", "rev"), "edn"),
+    **dict.fromkeys(("in", "dans", "en", "im"), "in"),
+    **dict.fromkeys(("and", "und", "et", "y", "e", "&", "with"), "and"),
+    **dict.fromkeys(("al", "others", "coll"), "al"),
+    **dict.fromkeys(("doi", "isbn", "issn", "pmid", "pmcid", "arxiv", "url", "urn", "hal"), "id"),
+    **dict.fromkeys(("retrieved", "available", "accessed", "online", "consulté", "abgerufen", "zugegriffen", "from", "at"), "web"),
+    **dict.fromkeys(("thesis", "phd", "dissertation", "diss", "report", "technical", "tech", "preprint", "thèse", "mémoire", "habilitation", "working", "paper", "manuscript", "unpublished", "submitted", "forthcoming", "print", "abstract"), "genre"),
+    **dict.fromkeys(("the", "of", "a", "an", "on", "for", "to", "der", "die", "das", "le", "la", "les", "des", "du", "de", "von", "zur", "zum"), "func"),
+}  # fmt: skip
+
+_ROMAN = re.compile(
+    r"^(?=[ivxlcdm]+$)m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$"
+)
+_YEAR = re.compile(r"^(?:1[5-9]\d\d|20[0-3]\d)[a-z]?$")
+_OPEN = frozenset("([{")
+_CLOSE = frozenset(")]}")
+_QUOTES_OPEN = frozenset("“«‘„")
+_QUOTES_CLOSE = frozenset("”»’")
+_SENTENCE_END = frozenset(".?!")
+
+
+def _shape(word: str) -> str:
+    out: list[str] = []
+    for ch in word[:12]:
+        if ch.isupper():
+            c = "X"
+        elif ch.islower():
+            c = "x"
+        elif ch.isdigit():
+            c = "d"
+        elif ch.isalpha():
+            c = "a"  # letters without case: CJK, Arabic, Hebrew…
+        else:
+            c = ch
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def _word(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the token's own features, the short ones its neighbours see), for one token text."""
+    low = word.lower()
+    first = word[0]
+    if "doi.org/" in low and low.endswith("/"):
+        kind = "resolver"
+    elif "://" in low or low.startswith("www."):
+        kind = "url"
+    elif low.startswith("10.") and "/" in low:
+        kind = "doi"
+    elif first == "<" and word.endswith(">") and len(word) > 2:
+        kind = "tag"
+    elif first.isalnum():
+        kind = "word"
+    else:
+        kind = "punct"
+    shape = _shape(word)
+    # The kind is said only where it is not implied (a word has a shape, punctuation is itself).
+    feats: list[str] = [] if kind in ("word", "punct") else [f"k={kind}"]
+    short: list[str] = list(feats)
+    if kind == "word":
+        w = low[:20]
+        feats += [f"w={w}", f"sh={shape}"]
+        short += [f"w={w}", f"sh={shape}"]
+        n = len(word)
+        feats.append(f"len={min(n, 6)}")
+        if n > 3:
+            feats.append(f"s3={low[-3:]}")
+        if word.isdigit():
+            feats.append(f"dig={min(n, 5)}")
+            if _YEAR.match(low):
+                feats.append("year")
+                short.append("year")
+        elif _YEAR.match(low):
+            feats.append("year")
+            short.append("year")
+        elif any(c.isdigit() for c in word):
+            feats.append("alnum")
+        if word.isupper() and n > 1:
+            feats.append("upper")
+        elif first.isupper():
+            feats.append("cap")
+        elif word.islower():
+            feats.append("lower")
+        if n == 1 and first.isupper():
+            feats.append("init")
+            short.append("init")
+        if _ROMAN.match(low) and n <= 6:
+            feats.append("roman")
+        for name, lexicon in (
+            ("given", _GIVEN),
+            ("month", _MONTHS),
+            ("jour", _JOURNAL),
+            ("pub", _PUBLISHER),
+            ("place", _PLACE),
+        ):
+            if low in lexicon:
+                feats.append(name)
+                short.append(name)
+        cue = _CUES.get(low)
+        if cue is not None:
+            feats.append(f"cue={cue}")
+            short.append(f"cue={cue}")
+        if not word.isascii():
+            feats.append("nonascii")
+    elif kind == "punct":
+        feats.append(f"w={word}")
+        short.append(f"w={word}")
+        cue = _CUES.get(word)
+        if cue is not None:
+            feats.append(f"cue={cue}")
+    return tuple(feats), tuple(short)
+
+
+@lru_cache(maxsize=1 << 16)
+def _context(word: str) -> tuple[tuple[str, ...], ...]:
+    """The short features of `word` as its neighbours see it: from 2 after, 1 after, 1 before, 2 before.
+
+    Index 0 is for the token two places after `word` (`-2:` features), 1 for the next
+    token (`-1:`), 2 for the previous token (`+1:`), 3 for the one two places before (`+2:`).
+    """
+    short = _word(word)[1]
+    return tuple(tuple(f"{offset}:{f}" for f in short) for offset in ("-2", "-1", "+1", "+2"))
+
+
+def _bigram_key(word: str) -> str:
+    low = word.lower()
+    if low.isdigit():
+        return "Y" if _YEAR.match(low) else f"D{min(len(low), 4)}"
+    return low[:15]
+
+
+_AND_WORDS = frozenset({"and", "und", "et", "y", "e", "i", "и"})
+_POS = tuple(f"pos={k}" for k in range(10))
+_SENT = tuple(f"sent={k}" for k in range(6))
+_END = ("e0", "e1", "e2", "e3", "e4", "e5", "e5", "e5", "e8", "e8", "e8")
+
+
+def featurize(tokens: Sequence[Token]) -> list[list[str]]:
+    """One list of feature strings per token (the CRF's input)."""
+    n = len(tokens)
+    if n == 0:
+        return []
+    words = [t.text for t in tokens]
+    glob: list[str] = ["b"]
+    if any(w in _QUOTES_OPEN or w == '"' for w in words):
+        glob.append("g:quote")
+    for i in range(n - 2):
+        if words[i] == "(" and words[i + 2] == ")" and _YEAR.match(words[i + 1]):
+            glob.append("g:pyear")
+            break
+    contexts = [_context(w) for w in words]
+    keys = [_bigram_key(w) for w in words]
+    pairs = [f"{a}|{b}" for a, b in itertools.pairwise(keys)]
+    before = ["", *("bg-=" + p for p in pairs)]  # the bigram ending at token i
+    after = [*("bg+=" + p for p in pairs), ""]  # the bigram starting at token i
+    punct = [not w[0].isalnum() for w in words]
+    # The nearest punctuation before and after each token (chunk boundaries).
+    left: list[str] = []
+    last = "^"
+    for i, word in enumerate(words):
+        left.append(last)
+        if punct[i]:
+            last = word if len(word) == 1 else "<>"
+    right: list[str] = [""] * n
+    last = "$"
+    for i in range(n - 1, -1, -1):
+        right[i] = last
+        if punct[i]:
+            last = words[i] if len(words[i]) == 1 else "<>"
+    chunk = [(f"lp={a}", f"rp={b}", f"lrp={a}{b}") for a, b in zip(left, right, strict=True)]
+    out: list[list[str]] = []
+    depth = 0
+    quoted = False
+    seen_year = False
+    seen_and = False  # `&`, `and`, `et`… before any year or sentence end: a name list's last name
+    sentence = 0
+    for i, word in enumerate(words):
+        feats = [*glob, *_word(word)[0], _POS[10 * i // n], _SENT[min(sentence, 5)], *chunk[i]]
+        back = n - 1 - i
+        if back <= 10:
+            feats.append(_END[back])
+        if i == 0:
+            feats.append("first")
+        elif tokens[i - 1].end == tokens[i].start:
+            feats.append("glued")
+        if depth:
+            feats.append("paren")
+        if quoted:
+            feats.append("quoted")
+        if seen_year:
+            feats.append("afteryear")
+        if seen_and:
+            feats.append("afterand")
+        if i >= 2:
+            feats += contexts[i - 2][0]
+        if i >= 1:
+            feats += contexts[i - 1][1]
+            feats.append(before[i])
+        if i + 1 < n:
+            feats += contexts[i + 1][2]
+            feats.append(after[i])
+        if i + 2 < n:
+            feats += contexts[i + 2][3]
+        out.append(feats)
+        # The state the next token sees.
+        if punct[i]:
+            if word in _OPEN:
+                depth += 1
+            elif word in _CLOSE and depth:
+                depth -= 1
+            elif word in _QUOTES_OPEN:
+                quoted = True
+            elif word in _QUOTES_CLOSE or (word == '"' and quoted):
+                quoted = False
+            elif word == '"':
+                quoted = True
+            elif word in _SENTENCE_END and i > 0 and len(words[i - 1]) > 2:
+                sentence += 1
+            elif word == "&" and not seen_year and not sentence:
+                seen_and = True
+        elif not seen_year and _YEAR.match(word):
+            seen_year = True
+        elif not seen_and and not seen_year and not sentence and word in _AND_WORDS:
+            seen_and = True
+    return out

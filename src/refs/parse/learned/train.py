@@ -1,0 +1,401 @@
+"""Train the reference tagger from the labelled strings in ../shared (offline dev tool).
+
+    python -m refs.parse.learned.train --shared ../shared \\
+        --out src/refs/parse/learned/model.crfsuite --seed 13
+
+Reads `data/parsing/anystyle.jsonl` and `grobid.jsonl` (see that folder's README for
+licences and label conventions), deduplicates the texts, holds out 10% of them by the
+seed (never trained on; their ids are written to `split.json` beside the model so the
+benchmark scores the same strings), maps both projects' spans onto one convention and
+trains a linear-chain CRF (python-crfsuite, L-BFGS, deterministic for a given input).
+`--dev` trains on 90% of the training part instead and prints scores on the other 10%,
+for tuning without looking at the held-out set.
+
+Span convention used here (applied to both corpora): a field is its core text. Leading
+and trailing punctuation and markup, and cue words such as `pp.`, `Vol.`, `No.`,
+`In:`, `(eds.)`, `doi:` or `Available at` are left outside it, as GROBID does; tokens
+outside every field are labelled `O` (separators). AnyStyle's volume spans, which hold
+the issue too (`10(2)`, `vol. 3, no. 2`, `1998;8:`), are split into volume, issue, date
+and pages. Labels outside the parser's set map to it:
+`collection-title`, `genre` and `identifier` → `note`.
+
+Not imported by the runtime parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import hashlib
+import json
+import random
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from refs.parse.learned.crf import (
+    LABELS,
+    OUTSIDE,
+    Field,
+    core_span,
+    fields_of,
+    model_info,
+)
+from refs.parse.learned.features import FEATURES_VERSION, featurize
+from refs.parse.learned.tokens import Token, tokenize
+
+FILES = ("anystyle.jsonl", "grobid.jsonl")
+HELDOUT_SHARE = 0.10
+DEFAULT_SEED = 13
+# L-BFGS settings, chosen with --dev on the training part (never the held-out set).
+PARAMS: dict[str, float | int | bool] = {
+    "c1": 0.2,
+    "c2": 0.01,
+    "max_iterations": 100,
+    "feature.possible_transitions": True,
+    "feature.minfreq": 3,
+}
+
+_MAP = {"collection-title": "note", "genre": "note", "identifier": "note"}
+
+_VOL = r"(?:(?:vol(?:ume)?|v|t|bd|band|т)\.?\s*)?(?P<vol>[\w./-]*\w)"
+_ISS = r"(?:\(\s*(?P<iss1>[^()]*\w)\s*\)|[,;]?\s*(?:no|n|nr|num|issue|heft|h|№|n°)\.?\s*(?P<iss2>[\w/-]*\w))"
+_PAGES = r"(?:\s*[:,]\s*(?:pp?\.\s*)?(?P<pages>\w+(?:\s*[-–—]\s*\w+)?))?"
+_VOL_ISSUE = re.compile(rf"^\W*{_VOL}\s*{_ISS}{_PAGES}\W*$", re.IGNORECASE)
+_YEAR_VOL = re.compile(
+    r"^\W*(?P<year>(?:1[5-9]|20)\d\d)\s*;\s*(?P<vol>\w+)\s*(?:\((?P<iss1>[^()]*\w)\s*\))?"
+    + _PAGES
+    + r"\W*$"
+)
+_ISSUE_ONLY = re.compile(r"^\W*(?:no|n|nr|num|issue|heft|№|n°)\.\s*(?P<iss2>[\w/-]*\w)\W*$", re.I)
+_MARKUP = re.compile(r"</?[A-Za-z][^<>]{0,80}>")
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One labelled string: its id (`file:line`), text, tokens, the label per token the tagger
+    is trained on (`O` for separators and cue words) and the gold fields (runs of one label)."""
+
+    id: str
+    source: str
+    text: str
+    tokens: tuple[Token, ...]
+    labels: tuple[str, ...]
+    gold: tuple[Field, ...]
+
+
+# --- reading and converting the labelled data -------------------------------------------------
+
+
+def dedup_key(text: str) -> str:
+    return " ".join(text.split())
+
+
+def load_examples(shared: Path) -> list[Example]:
+    """Every labelled string, deduplicated by text (the first occurrence is kept)."""
+    folder = shared / "data" / "parsing"
+    seen: set[str] = set()
+    out: list[Example] = []
+    for name in FILES:
+        with (folder / name).open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                text: str = row["text"]
+                key = dedup_key(text)
+                if not key or key in seen:
+                    continue
+                seen.add(key)
+                out.append(convert(f"{name}:{number}", row["source"], text, row["spans"]))
+    return out
+
+
+def data_digest(shared: Path) -> dict[str, str]:
+    folder = shared / "data" / "parsing"
+    return {n: hashlib.sha256((folder / n).read_bytes()).hexdigest()[:16] for n in FILES}
+
+
+def convert(ident: str, source: str, text: str, spans: Iterable[Sequence[object]]) -> Example:
+    """Spans → one label per token, in the common convention (see the module docstring)."""
+    refined: list[tuple[int, int, str]] = []
+    for span in spans:
+        start, end, label = int(str(span[0])), int(str(span[1])), str(span[2])
+        label = _MAP.get(label, label)
+        if label not in LABELS:
+            label = "other"
+        if source.startswith("anystyle") and label == "volume":
+            refined += _split_volume(text, start, end)
+        else:
+            refined.append((start, end, label))
+    refined.sort()
+    starts = [s for s, _, _ in refined]
+    tokens = tokenize(text)
+    owner: list[int] = []
+    for token in tokens:
+        k = bisect.bisect_right(starts, token.start) - 1
+        owner.append(k if k >= 0 and token.start < refined[k][1] else -1)
+    labels = [OUTSIDE] * len(tokens)
+    i = 0
+    while i < len(tokens):
+        k = owner[i]
+        j = i
+        while j < len(tokens) and owner[j] == k:
+            j += 1
+        if k >= 0:
+            label = refined[k][2]
+            a, b = core_span(tokens, i, j, label)
+            labels[a:b] = [label] * (b - a)
+        i = j
+    gold = tuple(
+        Field(label, tokens[a].start, tokens[b - 1].end)
+        for label, a, b in _runs(labels)
+        if label != OUTSIDE
+    )
+    return Example(ident, source, text, tuple(tokens), tuple(labels), gold)
+
+
+def _runs(labels: Sequence[str]) -> list[tuple[str, int, int]]:
+    out: list[tuple[str, int, int]] = []
+    for k, label in enumerate(labels):
+        if out and out[-1][0] == label and out[-1][2] == k:
+            out[-1] = (label, out[-1][1], k + 1)
+        else:
+            out.append((label, k, k + 1))
+    return out
+
+
+def _split_volume(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    piece = text[start:end]
+    for pattern in (_YEAR_VOL, _VOL_ISSUE, _ISSUE_ONLY):
+        match = pattern.match(piece)
+        if match is None:
+            continue
+        parts: list[tuple[int, int, str]] = []
+        for group, label in (
+            ("year", "date"),
+            ("vol", "volume"),
+            ("iss1", "issue"),
+            ("iss2", "issue"),
+            ("pages", "pages"),
+        ):
+            if group in pattern.groupindex and match.group(group):
+                parts.append((start + match.start(group), start + match.end(group), label))
+        return parts
+    return [(start, end, "volume")]
+
+
+# --- split -----------------------------------------------------------------------------------
+
+
+def split(examples: Sequence[Example], seed: int) -> tuple[list[Example], list[Example]]:
+    """(train, held-out): a seeded shuffle of the deduplicated texts, the first 10% held out."""
+    order = sorted(examples, key=lambda e: dedup_key(e.text))
+    random.Random(seed).shuffle(order)
+    cut = round(len(order) * HELDOUT_SHARE)
+    heldout = sorted(order[:cut], key=lambda e: e.id)
+    train = sorted(order[cut:], key=lambda e: e.id)
+    return train, heldout
+
+
+def read_split(path: Path) -> dict[str, object]:
+    data: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def heldout_examples(shared: Path, split_file: Path) -> tuple[list[Example], list[str]]:
+    """The held-out strings named in `split_file`, and warnings if the data changed since."""
+    info = read_split(split_file)
+    wanted = set(map(str, info["heldout"])) if isinstance(info["heldout"], list) else set()
+    examples = [e for e in load_examples(shared) if e.id in wanted]
+    warnings = []
+    if info.get("data") != data_digest(shared):
+        warnings.append("the labelled data changed since the model was trained")
+    if len(examples) != len(wanted):
+        warnings.append(f"{len(wanted) - len(examples)} held-out ids not found in the data")
+    return examples, warnings
+
+
+# --- scoring (shared with benchmarks/learned_bench.py) ---------------------------------------
+
+
+def field_key(text: str) -> str:
+    """A field's text for comparison: markup dropped, letters and digits only, case-folded."""
+    return "".join(c for c in _MARKUP.sub("", text).casefold() if c.isalnum())
+
+
+@dataclass
+class Score:
+    """Field-level counts per label and whole-reference matches."""
+
+    tp: Counter[str]
+    predicted: Counter[str]
+    gold: Counter[str]
+    whole: int = 0
+    references: int = 0
+    tokens_right: int = 0
+    tokens: int = 0
+
+    @classmethod
+    def empty(cls) -> Score:
+        return cls(Counter(), Counter(), Counter())
+
+    def add(self, gold: Sequence[tuple[str, str]], predicted: Sequence[tuple[str, str]]) -> None:
+        """One reference's fields, each (label, field_key(text))."""
+        g, p = Counter(gold), Counter(predicted)
+        for (label, _), count in (g & p).items():
+            self.tp[label] += count
+        for (label, _), count in p.items():
+            self.predicted[label] += count
+        for (label, _), count in g.items():
+            self.gold[label] += count
+        self.whole += g == p
+        self.references += 1
+
+    def prf(self, label: str) -> tuple[float, float, float]:
+        tp, pred, gold = self.tp[label], self.predicted[label], self.gold[label]
+        p = tp / pred if pred else 0.0
+        r = tp / gold if gold else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    def labels(self) -> list[str]:
+        return [label for label in LABELS if self.gold[label]]
+
+    def macro_f1(self) -> float:
+        labels = self.labels()
+        return sum(self.prf(label)[2] for label in labels) / len(labels) if labels else 0.0
+
+    def micro(self) -> tuple[float, float, float]:
+        tp, pred, gold = (
+            sum(self.tp.values()),
+            sum(self.predicted.values()),
+            sum(self.gold.values()),
+        )
+        p, r = (tp / pred if pred else 0.0), (tp / gold if gold else 0.0)
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def keyed(text: str, fields: Iterable[Field]) -> list[tuple[str, str]]:
+    out = []
+    for label, start, end in fields:
+        key = field_key(text[start:end])
+        if key:
+            out.append((label, key))
+    return out
+
+
+# --- training --------------------------------------------------------------------------------
+
+
+def train(examples: Sequence[Example], out: Path, params: dict[str, float | int | bool]) -> None:
+    import pycrfsuite  # the runtime needs only the tagger; training is a dev step
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for example in examples:
+        trainer.append(featurize(example.tokens), list(example.labels))
+    trainer.select("lbfgs")
+    trainer.set_params(params)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    trainer.train(str(tmp))
+    tmp.replace(out)
+
+
+def evaluate(model: Path, examples: Sequence[Example]) -> Score:
+    import pycrfsuite
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(model))
+    score = Score.empty()
+    try:
+        for example in examples:
+            predicted = tuple(tagger.tag(featurize(example.tokens)))
+            score.tokens += len(predicted)
+            score.tokens_right += sum(
+                a == b for a, b in zip(predicted, example.labels, strict=True)
+            )
+            score.add(
+                keyed(example.text, example.gold),
+                keyed(example.text, fields_of(example.tokens, predicted)),
+            )
+    finally:
+        tagger.close()
+    return score
+
+
+def report(score: Score) -> str:
+    lines = [f"{'label':16} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6}"]
+    for label in score.labels():
+        p, r, f = score.prf(label)
+        lines.append(f"{label:16} {p:6.3f} {r:6.3f} {f:6.3f} {score.gold[label]:6d}")
+    mp, mr, mf = score.micro()
+    lines += [
+        f"macro F1 {score.macro_f1():.3f}; micro P/R/F1 {mp:.3f}/{mr:.3f}/{mf:.3f}",
+        f"whole reference {score.whole}/{score.references} = "
+        f"{score.whole / max(score.references, 1):.3f}; "
+        f"token accuracy {score.tokens_right / max(score.tokens, 1):.3f}",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m refs.parse.learned.train", description=__doc__.split("\n")[0])  # fmt: skip
+    parser.add_argument("--shared", type=Path, default=Path("../shared"))
+    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("model.crfsuite"))
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--dev", action="store_true", help="train on 90%% of the training part, score the rest")  # fmt: skip
+    parser.add_argument("--c1", type=float, default=PARAMS["c1"])
+    parser.add_argument("--c2", type=float, default=PARAMS["c2"])
+    parser.add_argument("--iterations", type=int, default=PARAMS["max_iterations"])
+    parser.add_argument("--minfreq", type=float, default=PARAMS["feature.minfreq"])
+    args = parser.parse_args(argv)
+    folder = args.shared / "data" / "parsing"
+    if not all((folder / name).is_file() for name in FILES):
+        print(f"error: {folder} does not hold {' and '.join(FILES)}", file=sys.stderr)
+        return 2
+    params = {**PARAMS, "c1": args.c1, "c2": args.c2, "max_iterations": args.iterations,
+              "feature.minfreq": args.minfreq}  # fmt: skip
+    started = time.perf_counter()
+    examples = load_examples(args.shared)
+    train_part, heldout = split(examples, args.seed)
+    labels = Counter(label for e in train_part for label in e.labels)
+    print(f"{len(examples)} distinct strings: {len(train_part)} to train, {len(heldout)} held out "
+          f"(seed {args.seed}); token labels {dict(labels.most_common())}")  # fmt: skip
+    if args.dev:
+        fit, dev = split(train_part, args.seed + 1)
+        out = args.out.with_name("dev-" + args.out.name)
+        train(fit, out, params)
+        print(f"trained on {len(fit)} in {time.perf_counter() - started:.0f} s; dev {len(dev)}:")
+        print(report(evaluate(out, dev)))
+        print(f"dev model left at {out}")
+        return 0
+    train(train_part, args.out, params)
+    split_file = args.out.with_name("split.json")
+    split_file.write_text(
+        json.dumps(
+            {
+                "seed": args.seed,
+                "features_version": FEATURES_VERSION,
+                "params": params,
+                "data": data_digest(args.shared),
+                "train_count": len(train_part),
+                "heldout_count": len(heldout),
+                "heldout": [e.id for e in heldout],
+            },
+            indent=0,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    size = args.out.stat().st_size
+    print(f"wrote {args.out} ({size / 1e6:.2f} MB; {model_info(args.out)}) and {split_file} "
+          f"in {time.perf_counter() - started:.0f} s")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,371 @@
+"""The trained reference parser: tokens, features, the span convention, Items, dispatch, fuzz."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from refs.model import Date, Person
+from refs.parse import parse_list, parse_reference
+from refs.parse.learned import crf
+from refs.parse.learned.crf import (
+    OUTSIDE,
+    core_span,
+    fields_of,
+    parse_learned,
+    read_date,
+    split_people,
+)
+from refs.parse.learned.features import featurize
+from refs.parse.learned.tokens import tokenize
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = {
+    name: ROOT / "refs" / f"examples-{name}.txt" for name in ("apa", "harvard", "ieee", "nature")
+}
+
+needs_model = pytest.mark.skipif(not crf.available(), reason="no model.crfsuite shipped")
+
+
+# --- tokens and features -----------------------------------------------------------------------
+
+
+def test_tokens_keep_offsets_urls_dois_and_markup_whole() -> None:
+    text = "Keil, S. <i>L’État</i> 66(1), 7–30. https://doi.org/10.3322/caac.21332. www.x.org/a."
+    tokens = tokenize(text)
+    assert all(text[t.start : t.end] == t.text for t in tokens)
+    words = [t.text for t in tokens]
+    assert "<i>" in words and "</i>" in words and "L’État" in words
+    assert "https://doi.org/" in words and "10.3322/caac.21332" in words
+    assert "www.x.org/a" in words  # trailing period left out
+    assert words[-1] == "."
+
+
+def test_features_one_list_per_token_and_deterministic() -> None:
+    tokens = tokenize("Siegel, R. L. (2016). Cancer statistics. CA, 66(1), 7–30.")
+    first, again = featurize(tokens), featurize(tokens)
+    assert first == again and len(first) == len(tokens)
+    assert all(isinstance(f, str) for feats in first for f in feats)
+    assert "year" in first[tokens.index(next(t for t in tokens if t.text == "2016"))]
+    assert featurize([]) == []
+
+
+# --- the span convention -----------------------------------------------------------------------
+
+
+def _core(text: str, label: str) -> str:
+    tokens = tokenize(text)
+    a, b = core_span(tokens, 0, len(tokens), label)
+    return text[tokens[a].start : tokens[b - 1].end] if a < b else ""
+
+
+def test_core_drops_edge_punctuation_and_cue_words() -> None:
+    assert _core("pp. 1-9.", "pages") == "1-9"
+    assert _core("Vol. 12,", "volume") == "12"
+    assert _core("In: Roger Lass, ed.", "editor") == "Roger Lass"
+    assert _core("(2009).", "date") == "2009"
+    assert _core("doi: 10.1000/x1", "doi") == "10.1000/x1"
+    assert _core("«Anthroponymie et parenté»,", "title") == "Anthroponymie et parenté"
+    assert _core("p.", "pages") == "p"  # a cue word alone is kept
+
+
+def test_fields_are_runs_of_one_label_cut_to_their_core() -> None:
+    text = "Smith J. (2001) Title. In: Book, pp. 1-2."
+    tokens = tokenize(text)
+    # Smith J . ( 2001 ) Title . In : Book , pp . 1 - 2 .
+    labels = ["author", "author", "author", OUTSIDE, "date", OUTSIDE, "title", OUTSIDE,
+              "container-title", "container-title", "container-title", OUTSIDE,
+              "pages", "pages", "pages", "pages", "pages", "pages"]  # fmt: skip
+    assert [(f.label, text[f.start : f.end]) for f in fields_of(tokens, labels)] == [
+        ("author", "Smith J"),
+        ("date", "2001"),
+        ("title", "Title"),
+        ("container-title", "Book"),
+        ("pages", "1-2"),
+    ]
+
+
+# --- names and dates ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "want", "et_al"),
+    [
+        (
+            "Siegel, R. L., Miller, K. D., & Jemal, A",
+            ["Siegel R. L.", "Miller K. D.", "Jemal A."],
+            False,
+        ),
+        (
+            "J. P. COLLMAN, J. P. BRAUMAN et J. L. SESSLER",
+            ["COLLMAN J. P.", "BRAUMAN J. P.", "SESSLER J. L."],
+            False,
+        ),
+        (
+            "Horton ND, Biswal SS, Kehrer JP",
+            ["Horton N. D.", "Biswal S. S.", "Kehrer J. P."],
+            False,
+        ),
+        ("Kaplan, E.L. and Meier, P", ["Kaplan E. L.", "Meier P."], False),
+        ("Keil, Sylvester and Jane Doe", ["Keil Sylvester", "Doe Jane"], False),
+        ("A. Vaswani et al.", ["Vaswani A."], True),
+        ("SMITH, J.; JONES, K", ["SMITH J.", "JONES K."], False),
+        ("Bonhomme (Fl.), Guillin (S.)", ["Bonhomme Fl.", "Guillin S."], False),
+        (
+            "Lucas Popielski, Nelson Rodriguez and Xiao Hu",
+            ["Popielski Lucas", "Rodriguez Nelson", "Hu Xiao"],
+            False,
+        ),
+    ],
+)
+def test_split_people(text: str, want: list[str], et_al: bool) -> None:
+    people, got_et_al = split_people(text)
+    assert [f"{p.family} {p.given}" for p in people] == want
+    assert got_et_al is et_al
+
+
+def test_institution_and_editor_cues() -> None:
+    assert split_people("Department for Child Protection and Family Support")[0] == [
+        Person(literal="Department for Child Protection and Family Support")
+    ]
+    editors, _ = split_people("Badura, B. & Kickbusch, I. (eds)", editors=True)
+    assert [p.family for p in editors] == ["Badura", "Kickbusch"]
+
+
+def test_read_date() -> None:
+    assert read_date("(2016)") == Date(2016)
+    assert read_date("June 12, 1998") == Date(1998, 6, 12)
+    assert read_date("12 juin 1998") == Date(1998, 6, 12)
+    assert read_date("1996b") == Date(1996)
+    assert read_date("n.d.") is None
+
+
+# --- the trained model on lists of other styles ------------------------------------------------
+
+
+# References of the example lists that end with no title: IEEE Duda et al.'s book (its title
+# read as the edition), Nature LeCun et al. and Nature Einstein (a short title after the last
+# initial read as one more name). Keep this number from growing when the model is retrained.
+# (APA Siegel et al. has none from the model either; the APA rules read it, see
+# refs.parse._parse.)
+KNOWN_TITLE_GAPS = 3
+
+
+@needs_model
+def test_example_lists_parse_with_the_learned_parser() -> None:
+    no_title = []
+    for name, path in EXAMPLES.items():
+        refs = parse_list(path.read_text(encoding="utf-8"))
+        assert len(refs) >= 8, name
+        for ref in refs:
+            item = ref.item
+            assert ref.style in ("learned", "authordate"), ref.text
+            assert item.issued is not None and str(item.issued.year) in ref.text, ref.text
+            assert item.author and item.author[0].family, ref.text
+            assert item.author[0].family in ref.text, ref.text
+            if not item.title:
+                no_title.append(ref.text)
+    assert len(no_title) <= KNOWN_TITLE_GAPS, no_title
+
+
+@needs_model
+def test_ieee_article() -> None:
+    ref = parse_reference(
+        '[9] A. Krizhevsky, I. Sutskever, and G. E. Hinton, "ImageNet classification with deep '
+        'convolutional neural networks," Commun. ACM, vol. 60, no. 6, pp. 84–90, Jun. 2017, '
+        "doi: 10.1145/3065386."
+    )
+    item = ref.item
+    assert ref.style == "learned"
+    assert [(p.family, p.given) for p in item.author] == [
+        ("Krizhevsky", "A."),
+        ("Sutskever", "I."),
+        ("Hinton", "G. E."),
+    ]
+    assert item.title == "ImageNet classification with deep convolutional neural networks"
+    assert item.container_title == "Commun. ACM"
+    assert (item.volume, item.issue, item.page) == ("60", "6", "84-90")
+    assert item.issued == Date(2017, 6)
+    assert item.DOI == "10.1145/3065386"
+
+
+@needs_model
+def test_nature_article() -> None:
+    ref = parse_reference(
+        "Rumelhart, D. E., Hinton, G. E. & Williams, R. J. Learning representations by "
+        "back-propagating errors. Nature 323, 533–536 (1986)."
+    )
+    item = ref.item
+    assert [p.family for p in item.author] == ["Rumelhart", "Hinton", "Williams"]
+    assert item.title == "Learning representations by back-propagating errors"
+    assert item.container_title == "Nature"
+    assert (item.volume, item.page, item.issued) == ("323", "533-536", Date(1986))
+
+
+@needs_model
+def test_harvard_book() -> None:
+    item = parse_reference(
+        "Giddens, A. (1984) The constitution of society: outline of the theory of "
+        "structuration. Cambridge: Polity Press."
+    ).item
+    assert item.type == "book"
+    assert item.title == "The constitution of society: outline of the theory of structuration"
+    assert (item.publisher, item.publisher_place) == ("Polity Press", "Cambridge")
+
+
+def test_rule_fallback_when_the_model_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(crf, "MODEL_PATH", Path("/nonexistent/model.crfsuite"))
+    ref = parse_reference("Bb, A. (2001). Title here. Journal, 1(2), 3-4.")
+    assert ref.style == "authordate"
+    assert ref.item.title == "Title here"
+
+
+def test_seed_styles_stay_with_the_rule_parsers() -> None:
+    for name, style in (
+        ("hal-ovarian-cancer", "hal"),
+        ("medsci-2014-microenvironment", "vancouver"),
+    ):
+        refs = parse_list((ROOT / "refs" / f"{name}.txt").read_text(encoding="utf-8"))
+        assert {r.style for r in refs} == {style}
+
+
+def test_training_code_is_not_imported_at_run_time() -> None:
+    code = (
+        "import sys; from refs.parse import parse_reference\n"
+        "parse_reference('Keil, S. (2011). A title. J. Test, 1, 2-3.')\n"
+        "assert 'refs.parse.learned.train' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+# --- bad input: never a crash, always a record with a diagnostic -------------------------------
+
+
+def _check(text: str) -> None:
+    item, diagnostics = parse_learned(text)
+    complete = bool(item.author and item.title and item.issued)
+    assert diagnostics or complete
+    ref = parse_reference(text)
+    assert ref.text == text
+    assert ref.diagnostics or (ref.item.author and ref.item.title and ref.item.issued)
+
+
+@settings(max_examples=150)
+@given(st.text(max_size=400))
+def test_random_unicode(text: str) -> None:
+    _check(text)
+
+
+@settings(max_examples=60)
+@given(st.text(alphabet=st.sampled_from(".,;:()[]{}-–—?!\"'«»“”/\\&%$#@*+= \n"), max_size=300))
+def test_only_punctuation(text: str) -> None:
+    _check(text)
+    assert parse_reference(text).diagnostics
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<i>",
+                "</i>",
+                "<italic>",
+                "</italic>",
+                "<sup>2</sup>",
+                "&amp;",
+                "Smith",
+                "J.",
+                "(2001).",
+                "Title",
+                "of",
+                "things.",
+                "Nature",
+                "12,",
+                "1–9.",
+            ]
+        ),
+        max_size=40,
+    ).map(" ".join)
+)
+def test_markup_residue(text: str) -> None:
+    _check(text)
+
+
+@settings(max_examples=60)
+@given(
+    st.text(
+        alphabet=st.characters(min_codepoint=0x0590, max_codepoint=0x06FF)
+        | st.sampled_from(" .,()0123456789"),
+        max_size=300,
+    )
+)
+def test_right_to_left_text(text: str) -> None:
+    _check(text)
+
+
+def test_nul_and_lone_surrogates() -> None:
+    for text in ("Smith, J. (2001). Ti\x00tle. Nature 1, 2.", "Doe \ud800 (2001) x", "\udfff"):
+        _check(text)
+
+
+@settings(max_examples=60)
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=200))
+def test_any_code_point(text: str) -> None:
+    _check(text)
+
+
+def test_very_long_strings() -> None:
+    for text in ("Smith, J. (2001). " * 2000, "x" * 200_000, "a. " * 50_000, "1" * 100_000):
+        _check(text)
+    _, diagnostics = parse_learned("Smith, J. (2001). " * 2000)
+    assert any("very long" in d for d in diagnostics) or not crf.available()
+
+
+# --- the data split (needs ../shared) ----------------------------------------------------------
+
+
+@needs_model
+def test_held_out_split_matches_the_shipped_model(shared: Path) -> None:
+    from refs.parse.learned import train
+
+    split_file = crf.MODEL_PATH.with_name("split.json")
+    info = train.read_split(split_file)
+    examples = train.load_examples(shared)
+    train_part, heldout = train.split(examples, int(str(info["seed"])))
+    assert [e.id for e in heldout] == info["heldout"]
+    texts = {train.dedup_key(e.text) for e in train_part}
+    assert not any(train.dedup_key(e.text) in texts for e in heldout)
+    assert len(heldout) == round(0.1 * len(examples))
+
+
+def test_convert_splits_anystyle_volume_and_trims_cues() -> None:
+    from refs.parse.learned import train
+
+    text = "Doe, J. (2009). A title. Journal, vol. 3, no. 2, pp. 1-9."
+    spans = [
+        [0, 7, "author", "author"],
+        [8, 15, "date", "date"],
+        [16, 25, "title", "title"],
+        [25, 34, "container-title", "journal"],
+        [34, 49, "volume", "volume"],
+        [49, 59, "pages", "pages"],
+    ]
+    example = train.convert("t:1", "anystyle-core", text, spans)
+    assert [(f.label, text[f.start : f.end]) for f in example.gold] == [
+        ("author", "Doe, J"),
+        ("date", "2009"),
+        ("title", "A title"),
+        ("container-title", "Journal"),
+        ("volume", "3"),
+        ("issue", "2"),
+        ("pages", "1-9"),
+    ]
+    assert [example.tokens[i].text for i, label in enumerate(example.labels) if label == OUTSIDE] == [
+        ".", "(", ")", ".", ".", ",", "vol", ".", ",", "no", ".", ",", "pp", ".", "."
+    ]  # fmt: skip
