@@ -27,6 +27,20 @@ class Step:
     apply: Callable[[str], str | None]
 
 
+def repair_mojibake(text: str) -> str:
+    """ftfy, then spaces collapsed, until nothing changes.
+
+    One pass is not enough: ftfy reads "Â " as a mangled no-break space, so a
+    space the collapse step makes can be repaired on the next pass.
+    """
+    for _ in range(4):
+        fixed = collapse_spaces(fix_mojibake(text))
+        if fixed == text:
+            break
+        text = fixed
+    return text
+
+
 def _doi(value: str) -> str | None:
     return ids.clean_doi(value) or value
 
@@ -45,7 +59,7 @@ _TEXT = ("title", "container-title", "container-title-short", "publisher", "publ
          "note")  # fmt: skip
 
 DEFAULT_STEPS: tuple[Step, ...] = (
-    Step("mojibake", _TEXT, fix_mojibake),
+    Step("mojibake", _TEXT, repair_mojibake),
     Step("whitespace", (*_TEXT, "volume", "issue", "page", "DOI", "URL"), collapse_spaces),
     Step("lost-characters", ("title", "container-title"), mark_lost_characters),
     Step("title-end", ("title",), _strip_title_end),
