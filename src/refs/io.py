@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from refs.errors import ExportError, InputError
 
@@ -60,15 +63,25 @@ def decode(data: bytes, name: str) -> str:
 
 def write_text(path: str | None, text: str, *, inputs: tuple[str, ...] = ()) -> None:
     """Write to stdout (`None` or `-`) or atomically to `path`, never over an input."""
+    with atomic_output(path, inputs=inputs) as handle:
+        handle.write(text)
+
+
+@contextmanager
+def atomic_output(path: str | None, *, inputs: Sequence[str] = ()) -> Iterator[TextIO]:
+    """A text stream: stdout, or a temporary file renamed over `path` at the end.
+
+    Nothing is left at `path` unless the whole output was written; never an input file.
+    """
     if path is None or path == "-":
-        sys.stdout.write(text)
+        yield sys.stdout
         sys.stdout.flush()
         return
     target = Path(path)
-    for source in inputs:
-        exists = source != "-" and target.exists() and Path(source).exists()
-        if exists and os.path.samefile(source, target):
-            raise ExportError(f"{target}: is the input file; refusing to write over it")
+    for given in inputs:
+        same = given != "-" and target.exists() and Path(given).exists()
+        if same and os.path.samefile(given, target):
+            raise ExportError(f"{target}: is an input file; refusing to write over it")
     if target.is_dir():
         raise ExportError(f"{target}: is a directory")
     directory = target.parent if str(target.parent) else Path(".")
@@ -76,14 +89,22 @@ def write_text(path: str | None, text: str, *, inputs: tuple[str, ...] = ()) -> 
         raise ExportError(f"{target}: directory {directory} does not exist")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-        # mkstemp makes the file private (0600); give it the mode a new file would get.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
+    except OSError as error:
+        raise ExportError(f"{target}: cannot write: {error.strerror}") from None
+    # mkstemp makes the file private (0600); give it the mode a new file would get.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(fd, 0o666 & ~umask)
+    done = False
+    try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
+        done = True
     except OSError as error:
         raise ExportError(f"{target}: cannot write: {error.strerror}") from None
+    finally:
+        if not done and os.path.exists(tmp):
+            os.unlink(tmp)

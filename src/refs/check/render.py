@@ -15,10 +15,8 @@ import html
 import json
 import os
 import sys
-import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO
@@ -36,7 +34,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from refs.errors import ExportError, InputError
+from refs.errors import InputError
+from refs.io import atomic_output
 from refs.model import STATUSES, Verdict
 
 __all__ = [
@@ -211,45 +210,6 @@ def _html(out: TextIO, rows: Iterable[Mapping[str, Any]], title: str) -> int:
         out.write("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>\n")
     out.write(f"</tbody>\n</table>\n<p>{n} rows.</p>\n</body></html>\n")
     return n
-
-
-@contextmanager
-def atomic_output(path: str | None, *, inputs: Sequence[str] = ()) -> Iterator[TextIO]:
-    """A text stream for the report: stdout, or a temporary file renamed over `path` at the end.
-
-    Nothing is left at `path` unless the whole report was written; never an input file.
-    """
-    if path is None or path == "-":
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    target = Path(path)
-    for given in inputs:
-        same = given != "-" and target.exists() and Path(given).exists()
-        if same and os.path.samefile(given, target):
-            raise ExportError(f"{target}: is an input file; refusing to write over it")
-    if target.is_dir():
-        raise ExportError(f"{target}: is a directory")
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise ExportError(f"{target}: directory {directory} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as error:
-        raise ExportError(f"{target}: cannot write: {error.strerror}") from None
-    done = False
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-        done = True
-    except OSError as error:
-        raise ExportError(f"{target}: cannot write: {error.strerror}") from None
-    finally:
-        if not done and os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 # --- the terminal summary -------------------------------------------------------------

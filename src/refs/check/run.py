@@ -57,6 +57,7 @@ from refs.check.render import (
 from refs.compare.fields import compare
 from refs.errors import InputError
 from refs.model import FieldDiff, Notice, Reference, Verdict
+from refs.resolve import parent_doi
 from refs.source import Absent, Source, Work
 
 __all__ = ["CHUNK", "CheckOptions", "Job", "RunStats", "check_dois", "fail_on", "open_index"]
@@ -500,7 +501,7 @@ def _encode(answer: Work | Absent, source: str) -> dict[str, Any]:
         Notice(r.kind, r.doi, r.source, _iso(r.date.parts()) if r.date else None).to_json()
         for r in answer.updated_by
     ]
-    return {"doi": answer.DOI, "type": answer.type, "parent": _parent(answer),
+    return {"doi": answer.DOI, "type": answer.type, "parent": parent_doi(answer),
             "updates": updates, "source": source}  # fmt: skip
 
 
@@ -556,16 +557,6 @@ def _doi_verdict(
                      "the DOI is not registered in this source")  # fmt: skip
     return Verdict("unknown", None, None, (flag,), source=where,
                    why="the DOI is not registered in this source")  # fmt: skip
-
-
-def _parent(work: Work) -> str | None:
-    if work.type != "component":
-        return None
-    for kind in ("is-part-of", "is-supplement-to", "is-component-of"):
-        if work.relation.get(kind):
-            return work.relation[kind][0]
-    article, suffix = ids.split_component(work.DOI)
-    return article if suffix else None
 
 
 def _iso(parts: Sequence[int]) -> str:

@@ -105,7 +105,7 @@ class Resolver:
                     wanted.append(printed)
         works = self.source.works(wanted) if wanted else {}
         # A component record names its parent article: look those up too.
-        parents = [p for w in works.values() if isinstance(w, Work) and (p := _parent(w))]
+        parents = [p for w in works.values() if isinstance(w, Work) and (p := parent_doi(w))]
         missing = [p for p in parents if ids.doi_key(p) not in works]
         if missing:
             works.update(self.source.works(missing))
@@ -120,7 +120,7 @@ class Resolver:
         printed_work = works.get(ids.doi_key(printed))
         if isinstance(printed_work, Work) and printed_work.type == "component":
             component = True
-            parent = _parent(printed_work)
+            parent = parent_doi(printed_work)
             if parent:
                 work = works.get(ids.doi_key(parent), Absent.MISSING)
         if work is Absent.UNAVAILABLE:
@@ -327,7 +327,8 @@ def _iso(date: object) -> str | None:
     )
 
 
-def _parent(work: Work) -> str | None:
+def parent_doi(work: Work) -> str | None:
+    """The article DOI of a component (figure, supplementary file), else None."""
     if work.type != "component":
         return None
     for kind in ("is-part-of", "is-supplement-to", "is-component-of"):
