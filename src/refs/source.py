@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from refs.model import Date, Person
+from refs.model import Date, Person, date_from_csl
 
 
 class Absent(enum.Enum):
@@ -106,15 +106,9 @@ class Work:
 def work_date(message: Mapping[str, Any]) -> Date | None:
     """The work's date: `issued`, else print, else online publication."""
     for key in ("issued", "published-print", "published-online", "published", "created"):
-        value = message.get(key)
-        if isinstance(value, dict):
-            parts = value.get("date-parts")
-            if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
-                nums = [p for p in parts[0] if isinstance(p, int)]
-                if nums:
-                    month = nums[1] if len(nums) > 1 else None
-                    day = nums[2] if len(nums) > 2 else None
-                    return Date(nums[0], month, day)
+        date = date_from_csl(message.get(key))  # Crossref dates are CSL date objects
+        if date is not None:
+            return date
     return None
 
 
@@ -131,7 +125,7 @@ def _relations(value: Any) -> tuple[Relation, ...]:
                 kind=str(entry.get("type") or entry.get("label") or "update").lower(),
                 doi=str(entry["DOI"]) if entry.get("DOI") else None,
                 source=str(entry["source"]) if entry.get("source") else None,
-                date=work_date({"issued": date}) if isinstance(date, dict) else None,
+                date=date_from_csl(date),
             )
         )
     return tuple(out)

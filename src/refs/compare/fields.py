@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 
 from refs.compare.journals import journal_similarity
 from refs.compare.text import fold, title_similarity
-from refs.model import FieldDiff, Item, Person
+from refs.model import FieldDiff, Item, Person, date_from_csl
 from refs.normalize.pages import normalize_pages
 from refs.normalize.text import LOST
 from refs.source import Work
@@ -116,11 +116,9 @@ def check_author(item: Item, work: Work) -> Check:
 def registry_years(work: Work) -> set[int]:
     years = {work.issued.year} if work.issued else set()
     for key in ("published-print", "published-online", "published"):
-        value = work.raw.get(key)
-        if isinstance(value, dict):
-            parts = value.get("date-parts") or [[None]]
-            if parts and parts[0] and isinstance(parts[0][0], int):
-                years.add(parts[0][0])
+        date = date_from_csl(work.raw.get(key))
+        if date is not None:
+            years.add(date.year)
     return years
 
 
