@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from refs.compare.fields import (
+    Check,
     check_author,
     check_container,
     check_issue,
@@ -10,6 +13,8 @@ from refs.compare.fields import (
     check_title,
     check_volume,
     check_year,
+    compare,
+    copied_from,
 )
 from refs.compare.journals import journal_similarity
 from refs.model import Date, Item, Person
@@ -112,3 +117,72 @@ def test_journal_abbreviations() -> None:
     assert journal_similarity("Cancer Res", "Clinical Cancer Research") < 0.75
     assert journal_similarity("Cancer", "Cancer Cell") < 0.75
     assert check_container(item(container_title="JAMA"), WORK).outcome == "mismatch"
+
+
+def outcomes(checks: list[Check]) -> dict[str, str]:
+    return {c.field: c.outcome for c in checks}
+
+
+def test_a_word_dropped_from_a_long_title_is_flagged() -> None:
+    # Dropping "can" leaves the titles >97% alike: still words lost, not agreement.
+    check = check_title(
+        item(title="Reconstituted basement membrane (matrigel) and laminin enhance tumorigenicity"),
+        WORK,
+    )
+    assert check.outcome == "lost-characters"
+    assert check.diff is not None and "can" in check.diff.why
+    # A print that stops before the end is not a title with a word dropped inside.
+    short = check_title(item(title="Reconstituted basement membrane (matrigel)"), WORK)
+    assert short.outcome != "lost-characters"
+
+
+def test_html_entities_in_registry_titles_are_not_differences() -> None:
+    work = replace(WORK, title="Widgets &#x2014; mashing up services &amp; data")
+    assert check_title(item(title="Widgets — mashing up services & data"), work).outcome == "agree"
+
+
+def test_a_container_that_is_only_a_number_is_a_misread_not_another_journal() -> None:
+    assert check_container(item(container_title="no. 4"), WORK).outcome == "absent"
+    assert check_container(item(container_title="Cancer Research"), WORK).outcome == "mismatch"
+
+
+def test_registry_series_qualifier_is_not_another_journal() -> None:
+    assert journal_similarity("Front Biosci", "Frontiers in Bioscience-Landmark") == 1.0
+    assert journal_similarity("Blood", "Blood: The Journal of Hematology") == 1.0
+    assert journal_similarity("Cell", "Cell Reports") < 0.75
+
+
+def test_a_year_or_pages_read_from_elsewhere_is_a_misread_when_the_text_prints_the_registry_value() -> (
+    None
+):
+    text = (
+        "Fridman R, Giaccone G. Reconstituted basement membrane (matrigel) and laminin can "
+        "enhance tumorigenicity. Proc Natl Acad Sci USA, vol. 87, no. 17, p. 1909, 1990."
+    )
+    misread = item(issued=Date(1909), page="1909")
+    by = outcomes(compare(misread, WORK, text=text))
+    assert by["issued"] == "agree"  # 1990 is printed: the parser took the page for a year
+    assert by["page"] == "mismatch"  # 6698 is not printed anywhere: a real page error
+    fixed = text.replace("p. 1909", "pp. 6698-6702")
+    assert outcomes(compare(misread, WORK, text=fixed))["page"] == "agree"
+    # A year printed only inside a DOI does not count.
+    wrong_year = "Fridman R. Some title. Journal, 1991. doi:10.1155/1990/1234"
+    assert outcomes(compare(item(issued=Date(1991)), WORK, text=wrong_year))["issued"] == "mismatch"
+
+
+def test_volume_and_issue_copied_from_the_printed_dois_record() -> None:
+    other = replace(WORK, DOI="10.1001/archderm.114.2.221", volume="114", issue="2")
+    cited = replace(WORK, issue=None)
+    printed = item(volume="114", issue="2")
+    checks = copied_from(printed, other, compare(printed, cited))
+    by = {c.field: c for c in checks}
+    assert by["volume"].outcome == "mismatch" and by["volume"].diff is not None
+    assert "copied from the record of the printed DOI" in by["volume"].diff.why
+    # The cited work's record has no issue: the copied one is flagged all the same.
+    assert by["issue"].outcome == "mismatch" and by["issue"].diff is not None
+    assert by["issue"].diff.registry is None
+    # An issue that is not the other work's stays unflagged when the record has none.
+    own = item(volume="87", issue="3")
+    assert {c.field: c.outcome for c in copied_from(own, other, compare(own, cited))}["issue"] == (
+        "absent"
+    )

@@ -10,7 +10,7 @@ from refs import ids
 from refs.model import Item
 from refs.normalize import DEFAULT_STEPS, normalize_item
 from refs.normalize.names import parse_name, parse_vancouver_name
-from refs.normalize.pages import normalize_issue, normalize_pages
+from refs.normalize.pages import normalize_issue, normalize_pages, split_volume_issue
 from refs.normalize.text import LOST, fix_mojibake, mark_lost_characters
 
 
@@ -154,3 +154,45 @@ def test_normalize_item_is_idempotent(text: str) -> None:
 def test_name_parsing_never_crashes(text: str) -> None:
     parse_name(text)
     parse_vancouver_name(text)
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("163-63", "163-163"),  # a one-page article with its last page shortened
+        ("1–3, 10–1", "1-3, 10-11"),  # several ranges, each expanded
+        ("8–10, 12", "8-10, 12"),
+        ("20170132. doi.org/", "20170132"),  # a link the parser left behind
+        ("1–4. https://doi.org/10.1/x", "1-4"),
+        ("604.4–604", "604.4-604"),  # a form not understood: dashes made plain, kept
+        ("viii + 342", "viii + 342"),
+    ],
+)
+def test_page_forms(printed: str, expected: str) -> None:
+    assert normalize_pages(printed) == expected
+
+
+@pytest.mark.parametrize(
+    ("volume", "expected"),
+    [
+        ("39(2-3)", ("39", "2-3")),
+        ("11 (9)", ("11", "9")),
+        ("2, nos. 3-4", ("2", "3-4")),
+        ("12 no. 5", ("12", "5")),
+        ("15(Suppl 2)", ("15", "Suppl 2")),
+        ("113", ("113", None)),
+        ("2014", ("2014", None)),
+        ("9697 96973B", ("9697 96973B", None)),
+    ],
+)
+def test_issue_read_out_of_the_volume(volume: str, expected: tuple[str, str | None]) -> None:
+    assert split_volume_issue(volume) == expected
+
+
+def test_issue_in_the_volume_is_moved_with_a_repair() -> None:
+    fixed, repairs = normalize_item(Item(volume="39(2-3)"))
+    assert (fixed.volume, fixed.issue) == ("39", "2-3")
+    assert {(r.field, r.step) for r in repairs} >= {("volume", "issue-in-volume")}
+    # A parsed issue that says otherwise wins: nothing is moved.
+    kept, _ = normalize_item(Item(volume="39(2)", issue="4"))
+    assert (kept.volume, kept.issue) == ("39(2)", "4")

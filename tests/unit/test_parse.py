@@ -86,3 +86,37 @@ def test_parse_list_never_raises(text: str) -> None:
 @given(st.text(alphabet=st.sampled_from(".,;:()[]-–?! \n0123456789"), max_size=200))
 def test_punctuation_soup_never_raises(text: str) -> None:
     parse_list(text)
+
+
+def test_lancet_form_year_after_the_journal_with_no_period() -> None:
+    ref = parse_reference(
+        "Smith J, Jones AB. Nonvenereal sclerosing lymphangitis of the penis. "
+        "Arch Dermatol 1977; 113(4): 749–54."
+    )
+    item = ref.item
+    assert ref.style == "vancouver"
+    assert item.title == "Nonvenereal sclerosing lymphangitis of the penis"
+    assert item.container_title == "Arch Dermatol"
+    assert (item.volume, item.issue, item.page) == ("113", "4", "749-754")
+    assert item.issued is not None and item.issued.year == 1977
+
+
+def test_quoted_titles_are_not_hal_exports() -> None:
+    ieee = (
+        "Z. Huang, “Relation between small functions and differential polynomials”, "
+        "Abstract and Applied Analysis, vol. 213, no. 8, pp. 1–11, 2013."
+    )
+    assert detect_style(ieee) != "hal"
+
+
+def test_lost_characters_do_not_cut_the_title() -> None:
+    ref = parse_reference(
+        "Robinson, H. M. (1976). Thiabendazole-induced toxic epidermal ne???olysis. "
+        "Archives of Dermatology, 112(2), 200."
+    )
+    if ref.style != "learned":
+        return  # the trained model is not installed: nothing to check here
+    assert ref.item.title is not None
+    assert ref.item.title.startswith("Thiabendazole-induced toxic epidermal ne")
+    assert ref.item.title.endswith("olysis")
+    assert ref.item.container_title == "Archives of Dermatology"

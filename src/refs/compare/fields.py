@@ -9,7 +9,7 @@ suggestion and a one-line reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -49,23 +49,40 @@ def check_title(item: Item, work: Work, similarity: float | None = None) -> Chec
         return _diff(
             "title", LOST_CHARS, item.title, work.title, "characters lost in the printed title"
         )
+    dropped = _dropped_words(item.title, registry, work.title or "") if sim >= 80 else None
+    if dropped:
+        why = f"words missing from the printed title: {dropped}"
+        return _diff("title", LOST_CHARS, item.title, work.title, why)
     if sim >= 97:
         return Check("title", AGREE)
-    printed_words, registry_words = set(fold(item.title).split()), set(fold(registry).split())
-    if sim >= 80 and printed_words < registry_words:
-        missing = " ".join(w for w in fold(registry).split() if w not in printed_words)
-        return _diff(
-            "title",
-            LOST_CHARS,
-            item.title,
-            work.title,
-            f"words missing from the printed title: {missing}",
-        )
     if sim >= 90:
         return _diff("title", COSMETIC, item.title, work.title, "spelling differs slightly")
     return _diff(
         "title", MISMATCH, item.title, work.title, f"a different title ({sim:.0f}% similar)"
     )
+
+
+def _dropped_words(printed: str, *registry: str) -> str | None:
+    """The words the print left out when it is the registry's title minus a few inner words.
+
+    Only words inside the title count: a print that stops early, or ends before the
+    registry's subtitle, is not a title with lost words.
+    """
+    words = fold(printed).split()
+    for title in registry:
+        full = fold(title).split()
+        if not words or len(words) >= len(full) or words[0] != full[0] or words[-1] != full[-1]:
+            continue
+        kept, missing = iter(words), []
+        want = next(kept)
+        for word in full:
+            if word == want:
+                want = next(kept, "")
+            else:
+                missing.append(word)
+        if not want and len(missing) <= max(2, len(full) // 5):
+            return " ".join(missing)
+    return None
 
 
 def work_title_similarity(title: str, work: Work) -> float:
@@ -143,12 +160,16 @@ def check_year(item: Item, work: Work) -> Check:
 def check_container(item: Item, work: Work) -> Check:
     printed = item.container_title or item.container_title_short
     names = [n for n in (work.container_title, work.container_title_short) if n]
-    if not printed or not names:
+    if not printed or not names or not _NAME_WORD.search(printed):
         return Check("container-title", ABSENT)
     best = max(journal_similarity(printed, n) for n in names)
     if best >= 0.75:
         return Check("container-title", AGREE)
     return _diff("container-title", MISMATCH, printed, work.container_title, "another journal")
+
+
+# A journal's name has a word of three letters or more; `no. 4` or `2014` is a misread.
+_NAME_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 def _numbers(value: str) -> list[str]:
@@ -211,8 +232,45 @@ def compare(
     """
     checks = [check_title(item, work, title_sim), *(rule(item, work) for rule in RULES)]
     if text:
-        checks = [_from_text(c, work, fold(text)) for c in checks]
+        folded = fold(_LINKS.sub(" ", text))
+        rest = _outside(folded, item.title, item.container_title)
+        checks = [_misread(c, work, rest) for c in checks]
+        checks = [_from_text(c, work, folded) for c in checks]
     return checks
+
+
+# DOIs and links hold numbers (`10.1155/2015/547521`) that are no year or page of the print.
+_LINKS = re.compile(r"\S*10\.\d{4,9}/\S+|https?://\S+|www\.\S+")
+
+
+def _outside(folded: str, *names: str | None) -> str:
+    """The folded text without the parsed title and journal: numbers in names don't count."""
+    for name in names:
+        key = fold(name) if name else ""
+        folded = folded.replace(key, " ") if key else folded
+    return f" {folded} "
+
+
+def _misread(check: Check, work: Work, rest: str) -> Check:
+    """A year or pages mismatch where the text prints the registry's value too: a misread.
+
+    The parser took the year or pages from elsewhere (a title, a volume, a page number
+    read as a year); the registry's value printed in the reference is evidence it agrees.
+    """
+    if check.outcome != MISMATCH:
+        return check
+    if check.field == "issued":
+        # Journals that number volumes by year (`2014;2013:1-8`) print it twice.
+        if any(rest.count(f" {y} ") > (str(y) == work.volume) for y in registry_years(work)):
+            return Check("issued", AGREE)
+    elif check.field == "page" and (work.page or work.article_number):
+        first, _, last = normalize_pages(work.page or work.article_number or "").partition("-")
+        first, last = fold(first), fold(last)
+        # A page of one or two digits would be found anywhere (an issue, a day).
+        printed = f" {first} {last} " in rest if last and last != first else f" {first} " in rest
+        if len(first) >= 3 and printed:
+            return Check("page", AGREE)
+    return check
 
 
 def title_in_text(text: str, work: Work) -> float:
@@ -254,6 +312,30 @@ def _from_text(check: Check, work: Work, text: str) -> Check:
         first = fold((work.page or work.article_number or "").split("-")[0])
         found = bool(first) and f" {first} " in words
     return Check(check.field, AGREE) if found else check
+
+
+def copied_from(item: Item, other: Work, checks: Sequence[Check]) -> list[Check]:
+    """Checks redone knowing the printed DOI is `other`'s, another work's (the HAL export case).
+
+    Exports that take the metadata of the DOI they hold copy its volume and issue into
+    the reference. A printed volume or issue equal to that other work's, where the cited
+    work's record has none, is flagged as copied; one the cited work's record contradicts
+    says where it came from.
+    """
+    values = {"volume": (item.volume, other.volume), "issue": (item.issue, other.issue)}
+    out = []
+    for check in checks:
+        printed, theirs = values.get(check.field, (None, None))
+        copied = bool(printed and theirs) and _numbers(printed or "") == _numbers(theirs or "")
+        if not copied or check.outcome not in (ABSENT, MISMATCH):
+            out.append(check)
+            continue
+        source = f"copied from the record of the printed DOI {other.DOI} (another work)"
+        registry = check.diff.registry if check.diff else None
+        why = (f"{check.diff.why}; {source}" if check.diff
+               else f"{source}; the cited work's record has no {check.field}")  # fmt: skip
+        out.append(_diff(check.field, MISMATCH, printed, registry, why))
+    return out
 
 
 def prints_no_title(item: Item, work: Work) -> bool:

@@ -63,10 +63,15 @@ def _subsequence(short: str, word: str) -> bool:
 @lru_cache(maxsize=65536)
 def journal_similarity(printed: str, registry: str) -> float:
     """1.0 when `printed` is `registry` or an abbreviation of it; the share of words matched otherwise."""
-    score = _similarity(printed, registry)
     # NLM adds a place to tell namesakes apart: `Med Sci (Paris)`.
     bare = re.sub(r"\s*\([^)]*\)\s*$", "", printed)
-    return max(score, _similarity(bare, registry)) if bare != printed else score
+    # Registries add a series or a subtitle the print leaves out:
+    # `Frontiers in Bioscience-Landmark`, `Blood: The Journal of …`.
+    main = _QUALIFIER.sub("", registry)
+    return max(_similarity(p, r) for p in {printed, bare} for r in {registry, main} if p and r)
+
+
+_QUALIFIER = re.compile(r"(?:\s*:\s.*|-[A-Z][a-z]+)$")
 
 
 def _similarity(printed: str, registry: str) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from functools import lru_cache
@@ -19,6 +20,8 @@ _MARKUP = re.compile(r"</?(?:i|b|em|strong|sub|sup|scp|italic)>", re.IGNORECASE)
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """`Écoles, the (Paris)` → `ecoles the paris`; a lost-character mark survives."""
+    if "&" in text:  # registry titles may carry HTML entities: `&#x2014;`, `&amp;`
+        text = html.unescape(text)
     text = _MARKUP.sub("", text)
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -12,7 +12,12 @@ from dataclasses import dataclass, replace
 
 from refs import ids
 from refs.model import Item, Person, Repair
-from refs.normalize.pages import normalize_issue, normalize_pages, normalize_volume
+from refs.normalize.pages import (
+    normalize_issue,
+    normalize_pages,
+    normalize_volume,
+    split_volume_issue,
+)
 from refs.normalize.text import collapse_spaces, fix_mojibake, mark_lost_characters
 
 __all__ = ["DEFAULT_STEPS", "Step", "normalize_item", "normalize_person"]
@@ -96,6 +101,8 @@ def normalize_item(
             if after != before:
                 repairs.append(Repair(key, step.name, before, after or ""))
                 item = item.with_field(key, after)
+    item, issue_repairs = _issue_from_volume(item)
+    repairs.extend(issue_repairs)
     item, id_repairs = _ids_from_url(item)
     repairs.extend(id_repairs)
     people = tuple(normalize_person(p) for p in item.author)
@@ -105,6 +112,19 @@ def normalize_item(
                               "; ".join(p.display() for p in people)))  # fmt: skip
         item = replace(item, author=people)
     return item, tuple(repairs)
+
+
+def _issue_from_volume(item: Item) -> tuple[Item, list[Repair]]:
+    """`volume: 39(2-3)` → volume 39, issue 2-3, when the parser left the issue in the volume."""
+    if not item.volume:
+        return item, []
+    volume, issue = split_volume_issue(item.volume)
+    if issue is None or (item.issue and item.issue != issue):
+        return item, []
+    repairs = [Repair("volume", "issue-in-volume", item.volume, volume)]
+    if not item.issue:
+        repairs.append(Repair("issue", "issue-in-volume", "", issue))
+    return replace(item, volume=volume, issue=issue), repairs
 
 
 def _ids_from_url(item: Item) -> tuple[Item, list[Repair]]:

@@ -12,6 +12,9 @@ _RANGE = re.compile(
 )
 _SINGLE = re.compile(r"^(?P<page>[A-Za-z]{0,3}\d+[A-Za-z]?)\.*$")
 _PAGE_LABEL = re.compile(r"^(?:pp?\.?\s*|pages?\s+)", re.IGNORECASE)
+# A DOI or link the parser left after the pages: `1–4. doi.org/`, `e12 https://…`.
+_TRAILING_LINK = re.compile(r"[\s.,;]+(?:https?://|doi\b|doi\.org|www\.)\S*$", re.IGNORECASE)
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _SUPPL = re.compile(r"\b(?:suppl(?:ement)?|supp)\b\.?", re.IGNORECASE)
 
 
@@ -23,21 +26,29 @@ def normalize_pages(text: str) -> str:
     value = _trim(text)
     while (stripped := _trim(_PAGE_LABEL.sub("", value))) != value:
         value = stripped
+    value = _trim(_TRAILING_LINK.sub("", value)) or value
+    if "," in value:  # `1–3, 10–1`: each part on its own, when each is a page or a range
+        parts = [_one_range(_trim(part)) for part in value.split(",")]
+        if all(parts):
+            return ", ".join(p for p in parts if p)
+    return _one_range(value) or _DASHES.sub("-", value)
+
+
+def _one_range(value: str) -> str | None:
     match = _RANGE.match(value)
     if match:
         first, last = match.group("first"), match.group("last")
         return f"{first}-{expand_last_page(first, last)}"
     single = _SINGLE.match(value)
-    if single:
-        return single.group("page")
-    return value
+    return single.group("page") if single else None
 
 
 def expand_last_page(first: str, last: str) -> str:
     """Write an abbreviated last page in full: (2154, 64) → 2164; (E2110, E2116) kept."""
     if not (first.isdigit() and last.isdigit()):
         return last
-    if len(last) < len(first) and int(first[-len(last) :]) < int(last):
+    # `163-63` is a one-page article (163-163): the shortened last page may equal the first's tail.
+    if len(last) < len(first) and int(first[-len(last) :]) <= int(last):
         return first[: len(first) - len(last)] + last
     return last
 
@@ -80,3 +91,19 @@ def normalize_volume(text: str) -> str:
 
 
 _VOL_LABEL = re.compile(r"^vol(?:ume)?\b\.?", re.IGNORECASE)
+
+
+# A volume that carries its issue: `39(2-3)`, `11 (9)`, `2, nos. 3-4`, `12 no. 5`, `8:6`.
+_VOLUME_ISSUE = re.compile(
+    r"^(?P<volume>[A-Za-z]?\d+[A-Za-z]?)(?:\s*\((?P<paren>[^()]+)\)"
+    r"|,?\s+(?:nos?\.?|n[°o]|numbers?|issues?|iss\.|h(?:eft)?\.)\s*(?P<cue>\S.*))$",
+    re.IGNORECASE,
+)
+
+
+def split_volume_issue(volume: str) -> tuple[str, str | None]:
+    """`39(2-3)` → (`39`, `2-3`); a volume with no issue in it comes back alone."""
+    match = _VOLUME_ISSUE.match(volume)
+    if match is None:
+        return volume, None
+    return match.group("volume"), normalize_issue(match.group("paren") or match.group("cue"))

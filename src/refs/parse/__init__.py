@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 
 from refs import ids
-from refs.model import Item, Reference, Span
+from refs.model import Item, Person, Reference, Span
 from refs.normalize import normalize_item
 from refs.parse.authordate import looks_like_authordate, parse_authordate, parse_fallback
 from refs.parse.hal import looks_like_hal, parse_hal
@@ -70,6 +70,42 @@ def parse_chunks(chunks: list[Chunk]) -> list[Reference]:
     ]
 
 
+# `???` where an export lost characters (`ne???olysis`): the tagger would read the `?`s as
+# punctuation and cut the word (and often the title) there. They are masked with a letter
+# of the same length while tagging, then put back for the normaliser to mark as lost.
+_LOST_IN_WORD = re.compile(r"\?{2,}|(?<=\w)\?(?=\w)")
+_MASK = "\u01c2"  # ǂ, a letter no reference prints
+
+
+def _parse_learned_keeping_lost(text: str) -> tuple[Item, list[str]]:
+    if "?" not in text or _MASK in text:
+        return parse_learned(text)
+    masked = _LOST_IN_WORD.sub(lambda m: _MASK * len(m.group()), text)
+    if masked == text:
+        return parse_learned(text)
+    item, diagnostics = parse_learned(masked)
+    unmasked = {
+        key: value.replace(_MASK, "?")
+        for key in ("title", "container-title", "publisher", "publisher-place", "note")
+        if (value := item.get(key)) and _MASK in value
+    }
+    for key, value in unmasked.items():
+        item = item.with_field(key, value)
+    return replace(item, author=tuple(map(_unmask_person, item.author))), diagnostics
+
+
+def _unmask_person(person: Person) -> Person:
+    def unmask(value: str | None) -> str | None:
+        return value.replace(_MASK, "?") if value else value
+
+    return replace(
+        person,
+        family=unmask(person.family),
+        given=unmask(person.given),
+        literal=unmask(person.literal),
+    )
+
+
 def _parse(text: str, index: int, span: Span) -> Reference:
     main_lines: list[str] = []
     tagged: dict[str, str] = {}
@@ -102,7 +138,7 @@ def _parse(text: str, index: int, span: Span) -> Reference:
     elif style == "vancouver":
         item, diagnostics = parse_vancouver(main)
     elif learned_available() and any(c.isalnum() for c in main):  # other styles: trained parser
-        item, diagnostics = parse_learned(main)
+        item, diagnostics = _parse_learned_keeping_lost(main)
         rule = parse_authordate(main) if item.title is None and style == "authordate" else None
         if rule and rule[0].title and not rule[1]:
             item, diagnostics = rule  # the trained parser read no title, the APA rules did

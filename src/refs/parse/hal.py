@@ -31,8 +31,13 @@ SIGNALS = re.compile(
 )
 
 
+# A title in quotes is IEEE's or Chicago's, never a HAL export's.
+_QUOTED = re.compile(r"[\u201c\u201d\"][^\u201c\u201d\"]{10,}[\u201c\u201d\"]")
+
+
 def looks_like_hal(text: str) -> bool:
-    return bool(SIGNALS.search(text)) and bool(_TAIL.search(text.split("\n", 1)[0]))
+    first = text.split("\n", 1)[0]
+    return bool(SIGNALS.search(text)) and bool(_TAIL.search(first)) and not _QUOTED.search(first)
 
 
 def parse_hal(line: str) -> tuple[Item, list[str]]:

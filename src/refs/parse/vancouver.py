@@ -18,7 +18,8 @@ from refs.normalize.names import parse_vancouver_name
 _NAME = r"(?:[^\W\d_][\w'’\-]*\s+){1,4}?[A-Z]{1,4}\.?"
 _AUTHOR = re.compile(rf"\s*(?P<name>{_NAME}|et\s+al\.?)(?=\s*(?:,|\.|$))")
 _DATE_TAIL = re.compile(
-    r"(?:^|[.?!]\s+)(?P<year>(?:1[6-9]|20)\d{2})[a-z]?(?:\s+(?P<month>[A-Z][a-z]{2,8})\.?"
+    # The Lancet prints the year after the journal with no period: `Arch Dermatol 1977; 113: 749–54`.
+    r"(?:^|[.?!]\s+|\s+(?=(?:1[6-9]|20)\d{2}[a-z]?\s*;))(?P<year>(?:1[6-9]|20)\d{2})[a-z]?(?:\s+(?P<month>[A-Z][a-z]{2,8})\.?"
     r"(?:\s+(?P<day>\d{1,2}))?)?(?:\s*;\s*(?P<volume>[^(:;]*?)\s*(?:\((?P<issue>[^)]*)\))?)?"
     r"(?:\s*:\s*(?P<page>[^;]+?))?\s*\.?\s*$"
 )

@@ -26,6 +26,7 @@ from refs.compare.fields import (
     MISMATCH,
     Check,
     compare,
+    copied_from,
     prints_no_title,
     work_title_similarity,
 )
@@ -194,9 +195,14 @@ class Resolver:
                      f"{', ' + str(wrong.issued.year) if wrong.issued else ''})"
                      if isinstance(wrong, Work) else "the DOI is not registered in this source")  # fmt: skip
             if accepted and not close and best is not None:
+                checks = (
+                    copied_from(item, wrong, best.checks)
+                    if isinstance(wrong, Work)
+                    else best.checks
+                )
                 flags = (
                     FieldDiff("DOI", MISMATCH, ref.doi_input, best.work.DOI, about),
-                    *_flags(best.checks),
+                    *_flags(checks),
                 )
                 return self._verdict(
                     status,
