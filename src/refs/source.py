@@ -54,6 +54,8 @@ class Work:
     update_to: tuple[Relation, ...] = ()  # when this work is itself a notice
     relation: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # e.g. is-part-of
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # Every year the record dates the work (issued, print, online), worked out once.
+    years: frozenset[int] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_message(cls, message: Mapping[str, Any]) -> Work:
@@ -74,6 +76,7 @@ class Work:
             for a in message.get("author") or []
             if isinstance(a, dict)
         )
+        issued = work_date(message)
         relation: dict[str, tuple[str, ...]] = {}
         for kind, targets in (message.get("relation") or {}).items():
             if isinstance(targets, list):
@@ -89,7 +92,7 @@ class Work:
             container_title=first("container-title"),
             container_title_short=first("short-container-title"),
             author=authors,
-            issued=work_date(message),
+            issued=issued,
             volume=text("volume"),
             issue=text("issue"),
             page=text("page"),
@@ -100,7 +103,15 @@ class Work:
             update_to=_relations(message.get("update-to")),
             relation=relation,
             raw=message,
+            years=frozenset(
+                date.year
+                for date in (issued, *map(date_from_csl, map(message.get, _YEAR_KEYS)))
+                if date is not None
+            ),
         )
+
+
+_YEAR_KEYS = ("published-print", "published-online", "published")
 
 
 def work_date(message: Mapping[str, Any]) -> Date | None:

@@ -130,7 +130,9 @@ def check_author(item: Item, work: Work) -> Check:
     return _diff("author", MISMATCH, item.author[0].display(), shown, "another first author")
 
 
-def registry_years(work: Work) -> set[int]:
+def registry_years(work: Work) -> frozenset[int] | set[int]:
+    if work.years is not None:  # worked out when the record was read
+        return work.years
     years = {work.issued.year} if work.issued else set()
     for key in ("published-print", "published-online", "published"):
         date = date_from_csl(work.raw.get(key))

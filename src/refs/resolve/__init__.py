@@ -62,7 +62,7 @@ def search_text(item: Item, *, with_numbers: bool = True) -> str:
 class Resolver:
     """Resolve a list of references against one source."""
 
-    def __init__(self, source: Source, *, rows: int = 8, model: Model | None = None) -> None:
+    def __init__(self, source: Source, *, rows: int = 5, model: Model | None = None) -> None:
         self.source = source
         self.rows = rows
         self.model = model or load_model()

@@ -143,6 +143,9 @@ class IndexInfo:
     files: int
 
 
+_CANDIDATE_CACHE = 20_000  # decoded works kept per connection (~2 kB each)
+
+
 class SqliteIndex:
     """A `Source` over a local SQLite index. One connection; not shared across threads."""
 
@@ -151,6 +154,7 @@ class SqliteIndex:
     def __init__(self, path: Path, *, create: bool = False, readonly: bool = False) -> None:
         self.path = path
         self._df: dict[str, int] = {}  # term -> document frequency, for this connection's life
+        self._candidates: dict[int, Work] = {}  # row id -> decoded work, oldest first
         self._vocab = False
         self._count: int | None = None
         if not create and not path.exists():
@@ -197,15 +201,19 @@ class SqliteIndex:
         hits = self._hits(query.text, query.rows)
         if not hits:
             return []
-        ids = [h[0] for h in hits]
-        marks = ",".join("?" * len(ids))
-        rows = {i: (doi, slim) for i, doi, slim in self.db.execute(
-            f"SELECT id, doi, {self._slim_column} FROM works WHERE id IN ({marks})", ids)}  # fmt: skip
-        return [
-            Candidate(Work.from_message(self._decode(*rows[i])), round(score, 3))
-            for i, score in hits
-            if i in rows
-        ]
+        # The same candidates come back for many references of a list (a journal's
+        # letters and replies): each record is read and decoded once per connection.
+        cached = self._candidates
+        ids = [i for i, _ in hits if i not in cached]
+        if ids:
+            marks = ",".join("?" * len(ids))
+            for i, doi, slim in self.db.execute(
+                f"SELECT id, doi, {self._slim_column} FROM works WHERE id IN ({marks})", ids
+            ):
+                if len(cached) >= _CANDIDATE_CACHE:
+                    cached.pop(next(iter(cached)))  # the oldest
+                cached[i] = Work.from_message(self._decode(doi, slim))
+        return [Candidate(cached[i], round(score, 3)) for i, score in hits if i in cached]
 
     def _decode(self, doi: str, slim: str | None) -> dict[str, Any]:
         """The slim record, or the full one for rows written before slim records existed."""
