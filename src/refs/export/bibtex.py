@@ -4,6 +4,17 @@ Text is escaped for LaTeX by hand, not by bibtexparser's encoding middleware:
 that one rewrites `--` as `{\\textendash}` and non-ASCII as macros, and we want
 UTF-8 and plain `--` page ranges. Words whose case carries meaning (DNA, IL-6,
 mRNA, vitamin D) are braced so that sentence-case styles keep them.
+
+UTF-8 is kept where pdfLaTeX's own UTF-8 input can typeset it (accented Latin
+letters, quotes, dashes: what its T1 and TS1 font encodings declare), and so
+XeLaTeX, LuaLaTeX and biber read it as it is. What pdfLaTeX cannot typeset but
+has a LaTeX spelling for is written in that spelling, each in its own braces so
+BibTeX's case changes leave it alone: Greek letters and math symbols as math
+(`interferon-{$\\alpha$}2b`), super- and subscript characters with
+\\textsuperscript / \\textsubscript; zero-width and direction marks are dropped.
+U+FFFD, the mark of a character lost upstream, stays: a pdfLaTeX document that
+cites such an entry says how to show it (`\\DeclareUnicodeCharacter{FFFD}{?}`),
+and fixing the source is what the mark asks for.
 """
 
 from __future__ import annotations
@@ -43,7 +54,7 @@ _ARTICLES = frozenset({"article-journal", "article", "article-magazine", "articl
 _PUBLISHER_FIELD = {"thesis": "school", "report": "institution"}
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
-# U+FFFD (a character lost upstream) and all other non-ASCII pass through as UTF-8.
+# LaTeX's markup characters.
 _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}",
     "{": r"\{",
@@ -55,7 +66,81 @@ _LATEX_SPECIAL = {
     "_": r"\_",
     "~": r"\textasciitilde{}",
 }
-_SPECIAL = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIAL))
+# Characters pdfLaTeX's UTF-8 input cannot typeset with its standard fonts (T1, TS1:
+# each was tried), and their LaTeX spelling. Greek capitals that look like Latin
+# ones are those letters. ← → ↑ ↓, the ohm sign, ± × · µ ° ² are typeset: kept.
+_GREEK_NAMES = (
+    "alpha beta gamma delta varepsilon zeta eta theta iota kappa lambda mu nu xi pi rho"
+    " varsigma sigma tau upsilon varphi chi psi omega vartheta phi varpi varrho epsilon"
+    " Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
+)
+_GREEK = dict(zip("αβγδεζηθικλμνξπρςστυφχψωϑϕϖϱϵΓΔΘΛΞΠΣΥΦΨΩ", _GREEK_NAMES.split(" "), strict=True))
+_MATH = {
+    **{char: "\\" + name for char, name in _GREEK.items()},
+    "\u2206": r"\Delta",  # increment
+    "\u2212": "-",  # minus
+    "\u2213": r"\mp",
+    "\u2264": r"\leq",
+    "\u2265": r"\geq",
+    "\u2260": r"\neq",
+    "\u2248": r"\approx",
+    "\u2243": r"\simeq",
+    "\u2245": r"\cong",
+    "\u2261": r"\equiv",
+    "\u223c": r"\sim",
+    "\u221d": r"\propto",
+    "\u226a": r"\ll",
+    "\u226b": r"\gg",
+    "\u221e": r"\infty",
+    "\u221a": r"\surd",
+    "\u2202": r"\partial",
+    "\u2207": r"\nabla",
+    "\u2208": r"\in",
+    "\u2209": r"\notin",
+    "\u2229": r"\cap",
+    "\u222a": r"\cup",
+    "\u2282": r"\subset",
+    "\u2286": r"\subseteq",
+    "\u2200": r"\forall",
+    "\u2203": r"\exists",
+    "\u2205": r"\emptyset",
+    "\u2211": r"\sum",
+    "\u220f": r"\prod",
+    "\u222b": r"\int",
+    "\u2217": r"\ast",
+    "\u2218": r"\circ",
+    "\u2219": r"\bullet",
+    "\u22c5": r"\cdot",
+    "\u2295": r"\oplus",
+    "\u2297": r"\otimes",
+    "\u2032": "'",  # prime
+    "\u2033": "''",  # double prime
+    "\u2113": r"\ell",
+    "\u2194": r"\leftrightarrow",
+    "\u21d0": r"\Leftarrow",
+    "\u21d2": r"\Rightarrow",
+    "\u21d4": r"\Leftrightarrow",
+}
+_SUPERSCRIPTS = dict(zip("⁰ⁱ⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ", "0i456789+-=()n", strict=True))
+_SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎", "0123456789+-=()", strict=True))
+# Zero-width spaces and joiners, direction marks and embeddings, the byte-order mark.
+_INVISIBLE = (
+    "\u200b\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
+)
+_LATEX_TEXT = str.maketrans(
+    {
+        **_LATEX_SPECIAL,
+        **{char: "{$" + math + "$}" for char, math in _MATH.items()},
+        **{
+            char: "{" + latin + "}"
+            for char, latin in zip("ΑΒΕΖΗΙΚΜΝΟΡΤΧ", "ABEZHIKMNOPTX", strict=True)
+        },
+        "ο": "o",  # omicron
+        **{char: r"{\textsuperscript{" + sup + "}}" for char, sup in _SUPERSCRIPTS.items()},
+        **{char: r"{\textsubscript{" + sub + "}}" for char, sub in _SUBSCRIPTS.items()},
+        **dict.fromkeys(_INVISIBLE, ""),
+    }
+)
 # A title word: leading punctuation, the word, trailing punctuation.
 _WORD = re.compile(r"^([(\[\"'\u2018\u201c]*)(.*?)([)\]\"'\u2019\u201d.,:;!?]*)$")
 _RANGE_DASH = re.compile(r"\s*(?:-+|[\u2010-\u2015\u2212])\s*")
@@ -125,8 +210,11 @@ def _date_fields(issued: Date | None) -> list[Field]:
 
 
 def escape_latex(text: str) -> str:
-    """Escape the characters LaTeX treats as markup; everything else is kept."""
-    return _SPECIAL.sub(lambda m: _LATEX_SPECIAL[m.group(0)], " ".join(text.split()))
+    """Escape LaTeX's markup characters and spell out what pdfLaTeX cannot typeset.
+
+    Other characters, non-ASCII included, are kept.
+    """
+    return " ".join(text.split()).translate(_LATEX_TEXT)
 
 
 def _escaped(text: str | None) -> str | None:
@@ -141,7 +229,7 @@ def _identifier(value: str | None) -> str | None:
 
 def bibtex_pages(page: str) -> str:
     """`12-34` / `12–34` → `12--34`; an article number is kept as is."""
-    return _RANGE_DASH.sub("--", escape_latex(page))
+    return escape_latex(_RANGE_DASH.sub("--", page))
 
 
 def protect_title(title: str) -> str:
