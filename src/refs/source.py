@@ -57,6 +57,22 @@ class Work:
     # Every year the record dates the work (issued, print, online), worked out once.
     years: frozenset[int] | None = field(default=None, compare=False, repr=False)
 
+    def notices(self) -> tuple[Relation, ...]:
+        """Notices about this work: `updated-by`, and `relation` links that name one.
+
+        Some deposits link a retraction or a correction only as a relation
+        (`is-retracted-by`, `correction`…), not as an update.
+        """
+        seen = {(r.kind, (r.doi or "").lower()) for r in self.updated_by}
+        linked = tuple(
+            Relation(notice, doi, "relation")
+            for kind, dois in self.relation.items()
+            if (notice := _notice_kind(kind))
+            for doi in dois
+            if (notice, doi.lower()) not in seen
+        )
+        return self.updated_by + linked
+
     @classmethod
     def from_message(cls, message: Mapping[str, Any]) -> Work:
         """Build from the `message` of `GET /works/{doi}` (or a list item)."""
@@ -109,6 +125,21 @@ class Work:
                 if date is not None
             ),
         )
+
+
+# Relation types that point to a notice about the work, by the update type they stand for.
+_NOTICE_RELATIONS = {
+    "retraction": "retraction", "is-retracted-by": "retraction", "retracted-by": "retraction",
+    "has-retraction": "retraction", "correction": "correction", "is-corrected-by": "correction",
+    "corrected-by": "correction", "has-correction": "correction", "erratum": "erratum",
+    "has-erratum": "erratum", "withdrawal": "withdrawal", "is-withdrawn-by": "withdrawal",
+    "expression-of-concern": "expression_of_concern",
+    "expression_of_concern": "expression_of_concern",
+}  # fmt: skip
+
+
+def _notice_kind(relation: str) -> str | None:
+    return _NOTICE_RELATIONS.get(relation.lower())
 
 
 _YEAR_KEYS = ("published-print", "published-online", "published")

@@ -72,6 +72,7 @@ FAMILIES = [
 
 COMPONENT = "10.5555/check.7.s001"  # a registered supplementary file of work 7
 RETRACTED = 11  # work 11 carries a retraction notice
+RETRACTED_BY_RELATION = 13  # work 13's retraction is linked only as a `relation`
 
 
 def _word(n: int) -> str:
@@ -111,6 +112,13 @@ def work(n: int) -> dict[str, Any]:
                 "updated": {"date-parts": [[2021, 3, 4]]},
             }
         ]
+    if n == RETRACTED_BY_RELATION:
+        record["relation"] = {
+            "is-retracted-by": [
+                {"id-type": "doi", "id": "10.5555/notice.13", "asserted-by": "object"}
+            ],
+            "has-review": [{"id-type": "doi", "id": "10.5555/review.13", "asserted-by": "object"}],
+        }
     return record
 
 

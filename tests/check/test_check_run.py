@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from check_support import COMPONENT, RETRACTED, doi, shared_index, write_lines
+from check_support import (
+    COMPONENT,
+    RETRACTED,
+    RETRACTED_BY_RELATION,
+    doi,
+    shared_index,
+    write_lines,
+)
 
 from refs.check.inputs import expand_inputs, read_records
 from refs.check.journal import Journal
@@ -261,3 +268,21 @@ def test_workers_in_processes_give_the_same_answers(tmp_path: Path, index_path: 
             source.close()
     assert len(reports[0]) == 462
     assert reports[0] == reports[1]
+
+
+def test_a_retraction_linked_only_as_a_relation_is_a_notice(
+    tmp_path: Path, index_path: Path
+) -> None:
+    path = write_lines(tmp_path / "dois.txt", [doi(RETRACTED_BY_RELATION), doi(1)])
+    source = Counting(index_path)
+    try:
+        verdicts, _ = check_dois(dois_of(path), source)
+    finally:
+        source.close()
+    [notice] = verdicts[0].updates  # the review link is no notice
+    assert (notice.kind, notice.doi, notice.source) == (
+        "retraction",
+        "10.5555/notice.13",
+        "relation",
+    )
+    assert verdicts[1].updates == ()

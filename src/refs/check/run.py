@@ -499,7 +499,7 @@ def _encode(answer: Work | Absent, source: str) -> dict[str, Any]:
         return _MISSING.setdefault(source, {"missing": True, "source": source})
     updates = [
         Notice(r.kind, r.doi, r.source, _iso(r.date.parts()) if r.date else None).to_json()
-        for r in answer.updated_by
+        for r in answer.notices()
     ]
     return {"doi": answer.DOI, "type": answer.type, "parent": parent_doi(answer),
             "updates": updates, "source": source}  # fmt: skip

@@ -241,7 +241,7 @@ class Resolver:
     def _verdict(
         self, status: str, item: Item, work: Work, p: float, flags: tuple[FieldDiff, ...], why: str
     ) -> Verdict:
-        updates = tuple(Notice(r.kind, r.doi, r.source, _iso(r.date)) for r in work.updated_by)
+        updates = tuple(Notice(r.kind, r.doi, r.source, _iso(r.date)) for r in work.notices())
         return Verdict(
             status,
             work.DOI,
