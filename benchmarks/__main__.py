@@ -18,6 +18,7 @@ from benchmarks import (
     parse_bench,
     resolve_bench,
     sources_bench,
+    split_bench,
 )
 from benchmarks.table import Table
 
@@ -27,6 +28,7 @@ Section = Callable[[Path | None, bool], list[Table]]
 SECTIONS: list[tuple[str, Section]] = [
     ("parse", parse_bench.run),
     ("learned", learned_bench.run),
+    ("split", split_bench.run),
     ("sources", sources_bench.run),
     ("resolve", resolve_bench.run),
     ("check", check_bench.run),

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from refs.split import split_references
+import re
+import textwrap
+from functools import cache
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from refs.split import join_lines, split_references
+
+
+def texts(pasted: str) -> list[str]:
+    """Each chunk as the one-line reference string the parser sees."""
+    return [join_lines(c.text.split("\n")) for c in split_references(pasted)]
 
 
 def test_number_alone_on_its_line() -> None:
@@ -57,3 +69,466 @@ def test_whole_document_uses_the_reference_section() -> None:
 def test_nothing_to_split() -> None:
     assert split_references("") == []
     assert split_references("\n\n  \n") == []
+
+
+# --- unnumbered references wrapped over lines (a PDF's reference list, copied) ----------
+
+APA = [
+    "Abramowitz, J. S., Deacon, B. J., & Whiteside, S. P. H. (2019). Exposure therapy for "
+    "anxiety: Principles and practice (2nd ed.). Guilford Press.",
+    "Baddeley, A. (2012). Working memory: Theories, models, and controversies. Annual Review "
+    "of Psychology, 63, 1–29. https://doi.org/10.1146/annurev-psych-120710-100422",
+    "Cohen, S., Janicki-Deverts, D., & Miller, G. E. (2007). Psychological stress and disease. "
+    "JAMA, 298(14), 1685–1687. https://doi.org/10.1001/jama.298.14.1685",
+    "de Vries, H., & O'Brien, K. M. (2018). Self-efficacy and the intention to quit smoking "
+    "among adolescents in the Netherlands. Health Education Research, 33(2), 112–124.",
+    "Müller-Lüdenscheidt, H., van der Berg, A., & Novák, P. (2021). Immunological markers of "
+    "chronic fatigue: A multicentre cohort study. Brain, Behavior, and Immunity, 94, 201–212.",
+    "World Health Organization. (2020). Global tuberculosis report 2020. WHO.",
+    "Zhang, W. (2016). Sleep and memory consolidation in older adults. Sleep, 39(4), 821–830.",
+]
+
+APA_FLUSH_LEFT = """\
+Abramowitz, J. S., Deacon, B. J., & Whiteside, S. P. H. (2019). Exposure therapy
+for anxiety: Principles and practice (2nd ed.). Guilford Press.
+Baddeley, A. (2012). Working memory: Theories, models, and controversies. Annual
+Review of Psychology, 63, 1–29. https://doi.org/10.1146/annurev-psych-120710-
+100422
+Cohen, S., Janicki-Deverts, D., & Miller, G. E. (2007). Psychological stress and
+disease. JAMA, 298(14), 1685–1687. https://doi.org/10.1001/jama.298.14.1685
+de Vries, H., & O'Brien, K. M. (2018). Self-efficacy and the intention to quit
+smoking among adolescents in the Netherlands. Health Education Research, 33(2),
+112–124.
+Müller-Lüdenscheidt, H., van der Berg, A., & Novák, P. (2021). Immunological
+markers of chronic fatigue: A multicentre cohort study. Brain, Behavior, and
+Immunity, 94, 201–212.
+World Health Organization. (2020). Global tuberculosis report 2020. WHO.
+Zhang, W. (2016). Sleep and memory consolidation in older adults. Sleep, 39(4),
+821–830.
+"""
+
+
+def test_apa_wrapped_flush_left() -> None:
+    chunks = split_references(APA_FLUSH_LEFT)
+    assert [join_lines(c.text.split("\n")) for c in chunks] == APA
+    assert [(c.start_line, c.end_line) for c in chunks] == [
+        (1, 2), (3, 5), (6, 7), (8, 10), (11, 13), (14, 14), (15, 16)
+    ]  # fmt: skip
+
+
+def test_apa_wrapped_with_hanging_indent() -> None:
+    pasted = "\n".join(
+        line for ref in APA for line in textwrap.wrap(ref, 72, subsequent_indent="    ")
+    )
+    assert texts(pasted) == APA
+
+
+def test_first_line_indent() -> None:
+    pasted = "\n".join(
+        line
+        for ref in APA
+        for line in textwrap.wrap(ref, 76, initial_indent="    ", break_on_hyphens=False)
+    )
+    assert texts(pasted) == APA
+
+
+def test_apa_one_per_line_is_left_alone() -> None:
+    assert texts("\n".join(APA)) == APA
+
+
+HARVARD_HANGING = """\
+Bourdieu, P. (1986) 'The forms of capital', in Richardson, J.G. (ed.) Handbook
+   of theory and research for the sociology of education. New York: Greenwood
+   Press, pp. 241–258.
+Castells, M. (2010) The rise of the network society. 2nd edn. Chichester:
+   Wiley-Blackwell.
+Ostrom, E. (1990) Governing the commons: the evolution of institutions for
+   collective action. Cambridge: Cambridge University Press.
+"""
+
+
+def test_harvard_hanging_indent() -> None:
+    assert texts(HARVARD_HANGING) == [
+        "Bourdieu, P. (1986) 'The forms of capital', in Richardson, J.G. (ed.) Handbook of "
+        "theory and research for the sociology of education. New York: Greenwood Press, "
+        "pp. 241–258.",
+        "Castells, M. (2010) The rise of the network society. 2nd edn. Chichester: "
+        "Wiley-Blackwell.",
+        "Ostrom, E. (1990) Governing the commons: the evolution of institutions for collective "
+        "action. Cambridge: Cambridge University Press.",
+    ]
+
+
+CHICAGO = """\
+Foucault, Michel. Discipline and Punish: The Birth of the Prison. Translated by
+Alan Sheridan. New York: Vintage Books, 1995.
+———. The History of Sexuality. Vol. 1, An Introduction. Translated by Robert
+Hurley. New York: Pantheon Books, 1978.
+Geertz, Clifford. The Interpretation of Cultures: Selected Essays. New York:
+Basic Books, 1973.
+Spivak, Gayatri Chakravorty. "Can the Subaltern Speak?" In Marxism and the
+Interpretation of Culture, edited by Cary Nelson and Lawrence Grossberg,
+271–313. Urbana: University of Illinois Press, 1988.
+"""
+
+
+def test_chicago_with_same_author_dashes() -> None:
+    chunks = split_references(CHICAGO)
+    assert [c.text.split("\n")[0][:12] for c in chunks] == [
+        "Foucault, Mi", "———. The His", "Geertz, Clif", "Spivak, Gaya"
+    ]  # fmt: skip
+    assert texts(CHICAGO)[3].endswith(
+        "Grossberg, 271–313. Urbana: University of Illinois Press, 1988."
+    )
+
+
+VANCOUVER = """\
+Okafor CN, Lindqvist B, Tanaka H. Serum ferritin and early mortality in sepsis:
+a prospective cohort study. Crit Care Med. 2019;47(3):312-20.
+Whitfield JB, Zhu G, Madden PA, Neale MC, Heath AC, Martin NG. The genetics of
+alcohol intake and of alcohol dependence. Alcohol Clin Exp Res. 2004;28(8):1153-
+60.
+Nguyen TT, Rossi M. Dose-dependent effects of vitamin D on bone density in post-
+menopausal women: an immuno-
+logical perspective. J Bone Miner Res. 2015;30(5):812-9.
+Ødegaard KJ. Fatigue after stroke. Stroke. 2011;42(6):1583-8.
+"""
+
+
+def test_vancouver_wrapped_and_hyphenated() -> None:
+    assert texts(VANCOUVER) == [
+        "Okafor CN, Lindqvist B, Tanaka H. Serum ferritin and early mortality in sepsis: "
+        "a prospective cohort study. Crit Care Med. 2019;47(3):312-20.",
+        "Whitfield JB, Zhu G, Madden PA, Neale MC, Heath AC, Martin NG. The genetics of "
+        "alcohol intake and of alcohol dependence. Alcohol Clin Exp Res. 2004;28(8):1153-60.",
+        "Nguyen TT, Rossi M. Dose-dependent effects of vitamin D on bone density in "
+        "postmenopausal women: an immunological perspective. J Bone Miner Res. "
+        "2015;30(5):812-9.",
+        "Ødegaard KJ. Fatigue after stroke. Stroke. 2011;42(6):1583-8.",
+    ]
+
+
+def test_bulleted_list() -> None:
+    pasted = (
+        "• Sato, K. (2003). Ion channels in the heart. Circulation Research, 92, 1–9.\n"
+        "• Ivanova, E. A., & Petrov, D. (2009). A very long title on the mechanics of\n"
+        "  granular flows. Journal of Fluid Mechanics, 624, 33–56.\n"
+        "• Kowalski, J. (2012). Notes. Physics Today, 65(1), 10.\n"
+    )
+    assert [c.text.split("\n")[0][:8] for c in split_references(pasted)] == [
+        "Sato, K.", "Ivanova,", "Kowalski"
+    ]  # fmt: skip
+
+
+def test_web_page_link_buttons_are_dropped() -> None:
+    pasted = (
+        "1. Watson, J. D. & Crick, F. H. C. Molecular structure of nucleic acids. Nature 171, "
+        "737–738 (1953).\n\nArticle  ADS  CAS  PubMed  Google Scholar \n\n"
+        "2. Sanger, F., Nicklen, S. & Coulson, A. R. DNA sequencing with chain-terminating "
+        "inhibitors. Proc. Natl Acad. Sci. USA 74, 5463–5467 (1977). [PubMed] [Google Scholar]\n"
+        "Download references\n"
+    )
+    assert [c.text[-10:] for c in split_references(pasted)] == ["38 (1953).", "67 (1977)."]
+
+
+def test_a_page_break_inside_a_wrapped_list() -> None:
+    lines = APA_FLUSH_LEFT.splitlines()
+    pasted = "\n".join([*lines[:8], "", *lines[8:]])  # a blank line inside de Vries (2018)
+    assert texts(pasted) == APA
+
+
+def test_blank_line_separated_wrapped_references() -> None:
+    pasted = "\n\n".join("\n".join(textwrap.wrap(ref, 60)) for ref in APA)
+    assert texts(pasted) == APA
+
+
+def test_a_single_wrapped_reference() -> None:
+    pasted = "Baddeley, A. (2012). Working memory: Theories, models, and\ncontroversies. Annual Review of Psychology, 63, 1–29."
+    assert len(split_references(pasted)) == 1
+
+
+# --- numbered lists --------------------------------------------------------------------
+
+NUMBERED_PARAGRAPH = (
+    "1. Okafor CN, Lindqvist B, Tanaka H. Serum ferritin and early mortality in sepsis. "
+    "Crit Care Med. 2019;47(3):312-20. 2. Whitfield JB, Zhu G. The genetics of alcohol "
+    "intake. Alcohol Clin Exp Res. 2004;28(8):1153-60. 3. Nguyen TT, Rossi M. Vitamin D "
+    "and bone density in 2. trimester pregnancies. J Bone Miner Res. 2015;30(5):812-9."
+)
+
+
+def test_numbered_references_run_together_in_a_paragraph() -> None:
+    chunks = split_references(NUMBERED_PARAGRAPH)
+    assert [c.number for c in chunks] == [1, 2, 3]
+    assert chunks[1].text == (
+        "Whitfield JB, Zhu G. The genetics of alcohol intake. Alcohol Clin Exp Res. "
+        "2004;28(8):1153-60."
+    )
+    assert chunks[2].text.endswith(
+        "in 2. trimester pregnancies. J Bone Miner Res. 2015;30(5):812-9."
+    )
+    assert {(c.start_line, c.end_line) for c in chunks} == {(1, 1)}
+
+
+def test_bracketed_references_run_together_and_wrapped() -> None:
+    pasted = (
+        "[1] A. Vaswani et al., “Attention is all you need,” in Proc. NeurIPS, 2017, pp.\n"
+        "5998–6008. [2] K. He, X. Zhang, S. Ren, and J. Sun, “Deep residual learning for\n"
+        "image recognition,” in Proc. CVPR, 2016, pp. 770–778. [3] S. Hochreiter and J.\n"
+        "Schmidhuber, “Long short-term memory,” Neural Comput., vol. 9, no. 8, pp.\n"
+        "1735–1780, 1997.\n"
+    )
+    chunks = split_references(pasted)
+    assert [(c.number, c.start_line, c.end_line) for c in chunks] == [
+        (1, 1, 2), (2, 2, 3), (3, 3, 5)
+    ]  # fmt: skip
+    assert join_lines(chunks[1].text.split("\n")) == (
+        "K. He, X. Zhang, S. Ren, and J. Sun, “Deep residual learning for image recognition,” "
+        "in Proc. CVPR, 2016, pp. 770–778."
+    )
+
+
+def test_one_line_of_a_numbered_list_holding_two_references() -> None:
+    pasted = (
+        "1. Lee S, Park J. Gut microbiota and obesity. Nutrients. 2018;10(3):1-12.\n"
+        "2. Kim H. Probiotics in children. Pediatrics. 2017;140(2):e1-9. 3. Choi Y, Han M. "
+        "Fibre intake and the microbiome. Gut. 2019;68(1):20-31.\n"
+        "4. Jang W. Diet and mood. Nutr Rev. 2020;78(4):301-10.\n"
+    )
+    chunks = split_references(pasted)
+    assert [(c.number, c.start_line) for c in chunks] == [(1, 1), (2, 2), (3, 2), (4, 3)]
+
+
+def test_a_wrapped_line_starting_with_a_year_is_not_a_label() -> None:
+    pasted = (
+        "1. Marsh, R. and Okonjo, T.\n2005. Soil carbon in managed grasslands. Geoderma 12: 1–9.\n"
+        "2. Haile, B. 2006. Grazing and erosion. Catena 4: 5–6.\n"
+    )
+    chunks = split_references(pasted)
+    assert [c.number for c in chunks] == [1, 2]
+    assert chunks[0].text.endswith("Geoderma 12: 1–9.")
+
+
+def test_text_before_the_first_number_is_kept() -> None:
+    chunks = split_references("Cited works\n1. A. Author, Title, 2001.\n2. B. Author, T, 2002.")
+    assert [c.text for c in chunks] == [
+        "Cited works",
+        "A. Author, Title, 2001.",
+        "B. Author, T, 2002.",
+    ]
+    assert [c.number for c in chunks] == [None, 1, 2]
+
+
+# --- unnumbered references run together ------------------------------------------------
+
+
+def test_unnumbered_references_run_together() -> None:
+    pasted = (
+        "Watson, J. D. & Crick, F. H. C. Molecular structure of nucleic acids. Nature 171, "
+        "737–738 (1953). Sanger, F., Nicklen, S. & Coulson, A. R. DNA sequencing with "
+        "chain-terminating inhibitors. Proc. Natl Acad. Sci. USA 74, 5463–5467 (1977). "
+        "Zhang, W. (2016). Sleep and memory consolidation in older adults. Sleep, 39(4), "
+        "821–830. https://doi.org/10.5665/sleep.5634 Baddeley, A. (2012). Working memory. "
+        "Annual Review of Psychology, 63, 1–29."
+    )
+    assert [t[:10] for t in texts(pasted)] == [
+        "Watson, J.",
+        "Sanger, F.",
+        "Zhang, W. ",
+        "Baddeley, ",
+    ]
+
+
+def test_run_together_needs_an_author_and_a_year_on_both_sides() -> None:
+    for pasted in (
+        # no year after the cut
+        "Zhang, W. (2016). Sleep in older adults. Sleep, 39(4), 821–830. Smith, J. argued "
+        "that this sample was small.",
+        # a title, not an author, after the page range
+        "Zhang, W. (2016). Sleep in older adults. Sleep, 39(4), 821–830. Reprinted in "
+        "Collected Papers, 2018.",
+    ):
+        assert len(split_references(pasted)) == 1
+
+
+# --- whole documents --------------------------------------------------------------------
+
+DOCUMENT = """\
+Sleep and memory in older adults
+
+Abstract
+We studied 120 adults (Zhang, 2016).
+
+1. Introduction
+Sleep matters [1].
+
+References
+Baddeley, A. (2012). Working memory: Theories, models, and controversies. Annual
+Review of Psychology, 63, 1–29.
+Zhang, W. (2016). Sleep and memory consolidation in older adults. Sleep, 39(4),
+821–830.
+
+{after}
+We thank the participants.
+"""
+
+
+def test_the_reference_section_ends_at_what_follows_it() -> None:
+    for after in ("Acknowledgements", "Acknowledgments:", "Appendix A. Questionnaire",
+                  "Supplementary Material", "Table 1. Participants", "Figure 2: Design"):  # fmt: skip
+        chunks = split_references(DOCUMENT.format(after=after))
+        assert [c.text[:9] for c in chunks] == ["Baddeley,", "Zhang, W."], after
+        assert chunks[-1].end_line == 13
+
+
+def test_a_caption_inside_the_references_does_not_end_them() -> None:
+    text = DOCUMENT.format(after="Acknowledgements").replace(
+        "Zhang, W. (2016)", "Figure 3. Recall by age group (n = 120).\nZhang, W. (2016)"
+    )
+    chunks = split_references(text)
+    assert (chunks[0].text[:9], chunks[-1].text[:9]) == ("Baddeley,", "Zhang, W.")
+
+
+def test_web_page_headings_after_the_references() -> None:
+    for after in ("Author information", "Rights and permissions", "Funding: none."):
+        chunks = split_references(DOCUMENT.format(after=after))
+        assert [c.text[:9] for c in chunks] == ["Baddeley,", "Zhang, W."], after
+
+
+def test_a_pasted_list_is_not_cut_at_a_table_line() -> None:
+    # Without a `References` heading the text is a list: nothing is dropped.
+    pasted = "Zhang, W. (2016). Sleep. Sleep, 39(4), 821–830.\nTable 1. Participants\n"
+    assert len(split_references(pasted)) == 2
+
+
+def test_page_numbers_are_neither_labels_nor_text() -> None:
+    lines = APA_FLUSH_LEFT.splitlines()
+    pasted = "\n".join(["References", *lines[:7], "", "12", "", *lines[7:], "", "13"])
+    assert texts(pasted) == APA
+
+
+def test_a_number_alone_in_a_wrapped_reference_is_its_text() -> None:
+    pasted = (
+        "Okafor CN, Lindqvist B. Sepsis and ferritin. Crit Care Med. 2019;47(3):312-20.\n"
+        "Abebe T, Haile B. Grazing and soil erosion in the Ethiopian highlands, Catena,\n"
+        "2009\n"
+        "Nguyen TT, Rossi M. Vitamin D and bone density. J Bone Miner Res. 2015;30:812-9.\n"
+    )
+    assert texts(pasted)[1].endswith("highlands, Catena, 2009")
+
+
+# --- joining a reference's lines ---------------------------------------------------------
+
+
+def test_join_lines_undoes_hyphenation_only_inside_words() -> None:
+    cases = {
+        ("an immuno-", "logy study"): "an immunology study",
+        ("Immuno-", "logical markers"): "Immunological markers",
+        ("IL-", "6 levels"): "IL-6 levels",
+        ("non-", "Small cell"): "non-Small cell",
+        ("pp. 1658-", "1667."): "pp. 1658-1667.",
+        ("pp. 1658–", "1667."): "pp. 1658–1667.",
+        ("long-", "term effects"): "long-term effects",
+        ("cell-", "based assays"): "cell-based assays",
+        ("protein-", "protein binding"): "protein-protein binding",
+        ("follow-", "up study"): "follow-up study",
+        ("x-", "ray"): "x-ray",
+        ("state-of-the-", "art methods"): "state-of-the-art methods",
+        ("Title -", "Subtitle"): "Title - Subtitle",
+        ("a soft\u00ad", "hyphen"): "a softhyphen",
+        ("The end.", "Next"): "The end. Next",
+    }
+    for lines, joined in cases.items():
+        assert join_lines(lines) == joined, lines
+
+
+def test_join_lines_rejoins_dois_and_urls() -> None:
+    cases = {
+        ("Cell. https://doi.org/10.1016/j.cell.", "2011.02.013"): (
+            "Cell. https://doi.org/10.1016/j.cell.2011.02.013"
+        ),
+        ("https://doi.org/10.1000/", "xyz"): "https://doi.org/10.1000/xyz",
+        ("doi:10.1037/0033-", "295X.84.2.191"): "doi:10.1037/0033-295X.84.2.191",
+        ("https://www.example.org/reports/annual", "_2020.pdf"): (
+            "https://www.example.org/reports/annual_2020.pdf"
+        ),
+        ("https://www.example.org/reports/annual", "report.pdf"): (
+            "https://www.example.org/reports/annualreport.pdf"
+        ),
+        ("https://doi.org/10.1038/nature14539.", "Retrieved May 2020"): (
+            "https://doi.org/10.1038/nature14539. Retrieved May 2020"
+        ),
+        ("https://www.example.org/news/", "Zbikowski, L. M. (2002)."): (
+            "https://www.example.org/news/ Zbikowski, L. M. (2002)."
+        ),
+        ("https://doi.org/10.1038/nature14539", "PMID: 26017442"): (
+            "https://doi.org/10.1038/nature14539 PMID: 26017442"
+        ),
+    }
+    for lines, joined in cases.items():
+        assert join_lines(lines) == joined, lines
+
+
+def test_join_lines_skips_blank_lines_and_trims() -> None:
+    assert join_lines(["  a b ", "", "   c  "]) == "a b c"
+    assert join_lines([]) == ""
+
+
+# --- properties --------------------------------------------------------------------------
+
+_WORDS = st.sampled_from(
+    ["Smith,", "J.", "A.", "(2001).", "Title", "of", "the", "work.", "Journal,", "12(3),",
+     "33–45.", "https://doi.org/10.1000/abc.", "van", "der", "Berg,", "et", "al.", "2005;12:33-45.",
+     "immuno-", "logy", "IL-", "6", "1.", "2.", "[3]", "4)", "•", "———.", "In:", "Müller,", "&",
+     "and", "pp.", "Press.", "WHO.", "x", "Ødegaard", "KJ,", "(Eds.),", "10.1016/j.cell.", "—"]
+)  # fmt: skip
+_LINES = st.lists(
+    st.tuples(st.sampled_from(["", " ", "    "]), st.lists(_WORDS, max_size=14)).map(
+        lambda t: t[0] + " ".join(t[1])
+    ),
+    max_size=14,
+)
+_LABEL_CHARS = frozenset("0123456789.[])•")
+
+
+def _solid(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _only_labels_removed(source: str, kept: str) -> bool:
+    """`kept` is `source` with some label characters (list numbers, brackets, bullets) taken out."""
+
+    @cache
+    def fits(i: int, j: int) -> bool:
+        if j == len(kept):
+            return all(c in _LABEL_CHARS for c in source[i:])
+        if i == len(source):
+            return False
+        if source[i] == kept[j] and fits(i + 1, j + 1):
+            return True
+        return source[i] in _LABEL_CHARS and fits(i + 1, j)
+
+    return fits(0, 0)
+
+
+@given(_LINES)
+def test_splitting_loses_nothing_but_labels(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    chunks = split_references(text)
+    assert _only_labels_removed(_solid(text), _solid("".join(c.text for c in chunks)))
+    assert all(c.text.strip() and c.start_line <= c.end_line for c in chunks)
+    assert [c.start_line for c in chunks] == sorted(c.start_line for c in chunks)
+
+
+@given(_LINES)
+def test_joining_loses_nothing_but_line_end_hyphens(lines: list[str]) -> None:
+    joined = join_lines(lines)
+    assert "\n" not in joined
+    assert _solid(joined).replace("-", "") == _solid("".join(lines)).replace("-", "")
+
+
+@given(st.text(max_size=400))
+def test_never_crashes_on_any_text(text: str) -> None:
+    for chunk in split_references(text):
+        assert chunk.start_line >= 1
+        join_lines(chunk.text.split("\n"))

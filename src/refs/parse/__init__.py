@@ -19,7 +19,7 @@ from refs.parse.hal import looks_like_hal, parse_hal
 from refs.parse.learned import available as learned_available
 from refs.parse.learned import parse_learned
 from refs.parse.vancouver import looks_like_vancouver, parse_vancouver
-from refs.split import Chunk, split_references
+from refs.split import Chunk, join_lines, split_references
 
 __all__ = ["detect_style", "parse_list", "parse_reference"]
 
@@ -115,7 +115,8 @@ def _parse(text: str, index: int, span: Span) -> Reference:
             tagged[match.group("tag").upper()] = match.group("value")
         else:
             main_lines.append(line)
-    main = _LEAD_NUMBER.sub("", " ".join(main_lines).strip())
+    # Lines join with spaces, except where a break cut a word, a range, a DOI or a URL.
+    main = _LEAD_NUMBER.sub("", join_lines(main_lines).strip())
     doi_input = tagged.get("DOI")
     url = tagged.get("URL")
     # Identifiers printed inside the reference are taken out before parsing.

@@ -1,0 +1,199 @@
+"""Unnumbered, unlabelled lines → references: one per line, or wrapped over several lines.
+
+How a list is set is decided from the whole list, then each line is decided:
+- bullets (`•`, `*`) mark the starts when the list has them;
+- hanging indent (continuations indented more than starts, or the reverse): indentation
+  alone decides, it was typeset on purpose;
+- a list whose lines nearly all hold a year and end as references end is one per line;
+- else the list is one reference per line, as before, unless it looks wrapped: some lines
+  are certain continuations (a lower-case or digit start, or the line before ending in `,`
+  `&` `-` `and` …), and many are, or few lines start with an author, or every line fits a
+  column width (`_wrapped`);
+- a wrapped list: a line starts a reference when its score reaches `_START` —
+  the author pattern it starts with, how the line before ends (`.` a DOI/URL, pages or a
+  year: yes; mid-phrase: no) and whether that line stopped short of the column width.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from refs.split.signals import BULLET, author_score, continues, end_score, open_end
+
+Line = tuple[int, str]  # (1-based line number, text)
+
+_START = 2.0  # score from which a line starts a reference in a wrapped list
+_WRAPPED_SHARE = 0.25  # share of certain continuations from which a list is wrapped
+_AUTHOR_SHARE = 0.5  # or, with any certain continuation, share of author starts below which
+_OVER_WIDTH = 1.15  # a line this much longer than the column width was not wrapped …
+_OVER_SHARE = 0.1  # … and a list with this share of such lines is not wrapped
+_LEVEL_SHARE = 0.35  # author starts among the lines of an indentation level that starts
+_WHOLE_SHARE = 0.85  # share of lines with a year and a reference's end: one per line
+_YEAR = re.compile(r"\b(?:1[5-9]|20)\d{2}[a-z]?\b")
+_FIT_LINES = 8  # a list this long whose lines all fit a width is wrapped, if any line continues
+
+
+@dataclass(frozen=True, slots=True)
+class _Features:
+    indent: int
+    length: int
+    author: float
+    continues: bool  # cannot start a reference
+    open_end: bool  # cannot end one
+    end: float
+    year: bool  # holds a four-digit year
+
+
+def _features(text: str) -> _Features:
+    expanded = text.expandtabs(4)
+    stripped = expanded.strip()
+    return _Features(
+        indent=len(expanded) - len(expanded.lstrip()),
+        length=len(stripped),
+        author=author_score(stripped),
+        continues=continues(stripped),
+        open_end=open_end(stripped),
+        end=end_score(stripped),
+        year=bool(_YEAR.search(stripped)),
+    )
+
+
+def segment(lines: list[Line]) -> list[list[Line]]:
+    """Group consecutive non-blank lines into references."""
+    if not lines:
+        return []
+    feats = [_features(t) for _, t in lines]
+    bullets = [bool(BULLET.match(t)) for _, t in lines]
+    level = _start_level(feats)
+    if bullets[0] and sum(bullets) >= 2:  # a bulleted list: the bullets mark the starts
+        starts = bullets
+    elif level is not None:
+        low = _min_indent(feats)
+        starts = [i == 0 or (f.indent > low) == level for i, f in enumerate(feats)]
+    else:
+        certain = [_certain_continuation(feats, i) for i in range(1, len(feats))]
+        if not _wrapped(feats, certain):
+            return [[line] for line in lines]
+        width = _width(feats)
+        starts = [True] + [
+            not certain[i - 1] and _score(feats[i - 1], feats[i], width) >= _START
+            for i in range(1, len(feats))
+        ]
+    return _group(lines, starts)
+
+
+def split_blocks(blocks: list[list[Line]]) -> list[list[Line]]:
+    """Blank-line separated blocks: each is one reference, unless the blocks are pieces of
+    wrapped or one-per-line lists (a page break, a blank line between groups). Lines inside
+    blocks are scored as in a wrapped list; the splits are kept only when they are many
+    (at least one per block), so a stray author-like line in a wrapped reference is not cut.
+    """
+    every = [_features(t) for block in blocks for _, t in block]
+    if not every:
+        return blocks
+    width, level, low = _width(every), _start_level(every), _min_indent(every)
+    inside = 0
+    at = 0
+    for block in blocks:
+        feats = every[at : at + len(block)]
+        at += len(block)
+        for i in range(1, len(feats)):
+            if level is not None:
+                inside += (feats[i].indent > low) == level
+            else:
+                inside += not _certain_continuation(feats, i) and (
+                    _score(feats[i - 1], feats[i], width) >= _START
+                )
+    if inside < len(blocks):
+        return blocks
+    # Blank lines are incidental here: the lines are one list, a page break may even fall
+    # inside a reference.
+    return segment([line for block in blocks for line in block])
+
+
+def _wrapped(feats: list[_Features], certain: list[bool]) -> bool:
+    """Whether a list is wrapped rather than one reference per line: some lines are certain
+    continuations, few lines overrun the column width, and many lines are certain
+    continuations, or few start with an author, or none overruns the width in a list of
+    some length. (On real strings one per line, certain continuations are ≤ 16% of lines,
+    author starts ≥ 58%, and 95% of 20-line lists have a line 15% longer than the width;
+    wrapped at 70–90 columns: ≥ 29%, ≤ 44%, and such a line in one list in 25.)"""
+    if not any(certain) or _whole_lines(feats):
+        return False
+    width = _width(feats)
+    over = sum(f.length > _OVER_WIDTH * width for f in feats)
+    if over >= _OVER_SHARE * len(feats):
+        return False
+    strong = sum(f.author >= 2 for f in feats[1:]) / len(certain)
+    return (
+        sum(certain) / len(certain) >= _WRAPPED_SHARE
+        or strong < _AUTHOR_SHARE
+        or (over == 0 and len(feats) >= _FIT_LINES)
+    )
+
+
+def _whole_lines(feats: list[_Features]) -> bool:
+    """Nearly every line holds a year and ends as a reference ends: one reference per line,
+    however messy a few of them are. (A wrapped list's inner lines rarely do both.)"""
+    whole = sum(f.year and f.end > 0 for f in feats)
+    return whole >= _WHOLE_SHARE * len(feats)
+
+
+def _min_indent(feats: list[_Features]) -> int:
+    return min(f.indent for f in feats)
+
+
+def _certain_continuation(feats: list[_Features], i: int) -> bool:
+    return feats[i].continues or feats[i - 1].open_end
+
+
+def _start_level(feats: list[_Features]) -> bool | None:
+    """Whether starts are the indented lines (True) or the flush ones (False), when the list
+    is set with a hanging or first-line indent; None when indentation tells nothing."""
+    low = _min_indent(feats)
+    flush = [f for f in feats if f.indent == low]
+    indented = [f for f in feats if f.indent > low]
+    if not indented:
+        return None
+
+    def share(group: list[_Features]) -> float:
+        return sum(f.author >= 2 for f in group) / len(group)
+
+    # The level that starts references is the one whose lines mostly start with authors.
+    flush_share, indented_share = share(flush), share(indented)
+    if flush_share >= _LEVEL_SHARE and indented_share <= flush_share / 3:
+        return False
+    first_indented = feats[0].indent != low  # a first-line indent starts with one
+    if first_indented and indented_share >= _LEVEL_SHARE and flush_share <= indented_share / 3:
+        return True
+    return None
+
+
+def _width(feats: list[_Features]) -> int:
+    """The column width the text was wrapped at: most lines but the last of each reference
+    come close to it, so a high percentile of the line lengths."""
+    lengths = sorted(f.length for f in feats)
+    return max(1, lengths[math.ceil(0.8 * (len(lengths) - 1))])
+
+
+def _score(prev: _Features, cur: _Features, width: int) -> float:
+    score = cur.author + prev.end
+    if prev.length < 0.7 * width:  # the line before stopped short: its reference ended
+        score += 1.5
+    elif prev.length < 0.85 * width:
+        score += 0.5
+    elif prev.length >= 0.93 * width:  # it ran to the margin: likely wrapped mid-reference
+        score -= 1.0
+    return score
+
+
+def _group(lines: list[Line], starts: list[bool]) -> list[list[Line]]:
+    groups: list[list[Line]] = []
+    for line, start in zip(lines, starts, strict=True):
+        if start or not groups:
+            groups.append([line])
+        else:
+            groups[-1].append(line)
+    return groups

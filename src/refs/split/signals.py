@@ -1,0 +1,209 @@
+"""Line-level signals: does a line look like the start of a reference, does one end on it.
+
+Each signal is a cheap regex over one stripped line; `lines.py` weighs them. Names are
+matched with Unicode letter classes (built once below), so `Müller-Lüdenscheidt, H.`,
+`O'Brien, K.`, `van der Berg, A.` and Cyrillic surnames count as authors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+
+def _char_class(keep: Callable[[str], bool]) -> str:
+    """The letters below U+2000 that `keep` accepts, as regex class ranges."""
+    chars = [chr(c) for c in range(0x41, 0x2000) if keep(chr(c))]
+    ranges: list[str] = []
+    first = prev = chars[0]
+    for ch in [*chars[1:], ""]:
+        if ch and ord(ch) == ord(prev) + 1:
+            prev = ch
+            continue
+        ranges.append(first if first == prev else f"{first}-{prev}")
+        first = prev = ch
+    return "".join(ranges)
+
+
+UP = _char_class(str.isupper)
+LO = _char_class(str.islower)
+
+# A surname: `Smith`, `LeCun`, `McDonald`, `O'Brien`, `D’Amico`, `Lévi-Strauss`, or in
+# capitals (`HAREL-BIRAUD`), after optional particles (`van der`, `de la`, `d'`).
+_NAME = rf"[{UP}](?:[{LO}]+(?:[{UP}][{LO}]+)?|[{LO}]*['’][{UP}]?[{LO}]+)(?:-[{UP}]?[{LO}]+)*"
+_CAPS = rf"[{UP}]{{2,}}(?:[-'’][{UP}]{{2,}})*"
+_PARTICLE = (
+    r"(?:(?:[Vv][ao]n|[Dd](?:e|er|en|el|ella|i|a|u|os|as)|[Ll][ae]|[Tt]e[nr]|[Zz]u|St\.?)\s+)*"
+    r"(?:[dDlL]['’])?"
+)
+_PARTICLE_NAME = re.compile(rf"^{_PARTICLE}(?=[{UP}])")
+_SURNAME = (
+    rf"{_PARTICLE}(?:{_NAME}|{_CAPS})"
+    rf"(?:\s+(?:(?:d[aeiou]|de[lns]|della|dos|das|van|von|der|la|le|y)\s+)+{_NAME})?"
+)  # `Mendes da Costa`, `García de la Torre`
+# Initials: `J.`, `J. K.`, `J.-P.`, `A.P.`, `Ch.`
+_INITIALS = rf"[{UP}][{LO}]?\.(?:\s?-?\s?[{UP}][{LO}]?\.)*"
+_YEAR = r"(?:1[6-9]|20)\d\d[a-z]?\b"
+
+# Capitalised words that start continuation lines, never authors (`In J. Smith (Ed.)`).
+_NOT_NAME = re.compile(
+    r"(?!(?:In|The|On|Of|And|For|From|With|To|At|By|An?|Retrieved|Available|Accessed|Paper"
+    r"|Vol|Proc|Proceedings|Journal|Editor|Edited|Ed|Eds|Press|See|Part|Chapter|Pages?)"
+    r"(?=[\s:,]|$))"
+)
+# Publishers and places open many continuation lines (`Springer-Verlag, Berlin.`,
+# `McGraw-Hill, New York`); the weaker patterns below do not count them as names.
+_PUBLISHER_OR_PLACE = re.compile(
+    r"(?:Springer(?:-Verlag)?|Elsevier|Wiley|McGraw-Hill|Routledge|Sage|Pergamon|Academic"
+    r"|Blackwell|Kluwer|Macmillan|Penguin|Oxford|Cambridge|London|Berlin|Heidelberg|Paris"
+    r"|Boston|Chicago|Amsterdam|Basel|Leipzig|Princeton|Tokyo|Washington|Philadelphia"
+    r"|Abingdon|Glencoe|Newburyport|Louisville|Shanghai|Beijing|New|Los|San|Upper|Thousand"
+    r"|Hoboken|Dordrecht|Stuttgart|Munich|München|Wien|Vienna|Zürich|Geneva|Genève|Madrid"
+    r"|Rome|Roma|Milan|Milano|Toronto|Montreal|Sydney|Melbourne|Delhi|ACM|IEEE)\b[\s,.:]"
+    r"|\w+,\s+(?:New|Berlin|Heidelberg|London|Oxford|Cambridge|Boston|Paris|Mass|Ill|Oxon)\b"
+)
+
+_SERIAL = r"(?:Journal|Review|Bulletin|Proceedings|Transactions|Annals|Letters|Reports?)\b"
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)\b"
+)
+
+# (pattern, score): the first pattern that matches gives the line's author score.
+_STRONG = [
+    # `———.` / `--.`: same author as the previous reference (Chicago, MLA).
+    (re.compile(r"^(?:[—―]+|[-–]{2,}|_{2,})\s*[.,]"), 4.0),
+    # `Hanahan, D., & …`, `Smith, J. A. (2001)`, `Dempster, A.P.,`
+    (re.compile(rf"^{_SURNAME}\s*,\s*{_INITIALS}(?=[\s,;:(]|$)"), 3.0),
+    # `R. Siegel, D. …`, `J. Smith and …`, `A. DEHNEL, J. P. FINET et`
+    (re.compile(rf"^{_INITIALS}\s*{_SURNAME}(?=\s*,|\s+(?:and|&|et|und)\s)"), 3.0),
+    # Vancouver with a second author or et al.: `Fridman R, Giaccone G`, `Park CC, et al.`,
+    # `JEANNOT G., GUILLEMOT D.`
+    (
+        re.compile(
+            rf"^{_SURNAME}\s+(?:[{UP}]{{1,3}}\b|{_INITIALS})\s*,\s*"
+            rf"(?:{_SURNAME}\s+(?:[{UP}]{{1,3}}\b|{_INITIALS})|et al)"
+        ),
+        3.0,
+    ),
+    # Vancouver without commas: `Zhu L Chen C Shi WJ`
+    (re.compile(rf"^{_SURNAME}\s+[{UP}]{{1,3}}\s+{_SURNAME}\s+[{UP}]{{1,3}}\b"), 3.0),
+]
+_WEAK = [
+    # `BARNAUD Nicolas,`, `HAREL-BIRAUD, Hélène.` (not `EFSA Journal,`)
+    (re.compile(rf"^{_CAPS},?\s+(?!{_SERIAL}){_NAME}(?:[-\s]{_NAME})?\s*[,.]"), 2.5),
+    # `Morrison, Toni.`, `Cage, John, and …`, `Gabilliet, Jean-Paul (2010)`,
+    # `MacKenzie, David N. 1975.`, `Hull, Matthew S. “Documents …”` (MLA, Chicago)
+    (
+        re.compile(
+            rf"^{_SURNAME},\s+(?!{_MONTH}){_NAME}(?:\s+{_INITIALS}(?=\s|,|$)|(?:\s+{_NAME})?"
+            rf"(?=[,.]|\s+(?:and|&|\(|\(?{_YEAR})))"
+        ),
+        2.5,
+    ),
+    # Vancouver, one author or no comma after: `Tang J.`, `Smith AB:`
+    (re.compile(rf"^{_SURNAME}\s+[{UP}]{{1,3}}(?=[,.:;]|\s+(?:and|&)\s)"), 2.0),
+    # `SENNETT. Le travail`, `UNESCO, 2001`
+    (re.compile(rf"^{_CAPS}[.,]\s"), 1.5),
+    # Given name first: `Ulrike Schildmann (Hrsg.):`, `Pablo C. Diaz, City`
+    (re.compile(rf"^{_NAME}(?:\s+{_INITIALS})?\s+{_SURNAME}\s*(?=[(:]|,\s*[{UP}])"), 1.0),
+    # A year near the start, for corporate authors (`World Health Organization. (2020).`)
+    # and scripts without case (`鄧颖芝(2006).`)
+    (re.compile(rf"^[^\d\s][^\d]{{1,60}}?[\s(,]\(?{_YEAR}\)?[.,:](?:\s|$)"), 1.0),
+]
+# A bullet opens a reference in lists pasted from web pages.
+BULLET = re.compile(r"^\s*[•▪◦‣∙·*]\s+(?=\S)")
+
+# `DOI : …`, `URL : …`, a bare DOI/URL line: these finish the reference above them.
+TAIL = re.compile(
+    r"^\s*(?:(?:DOI|URL|PMID|PMCID|HAL|ISBN|ISSN)\s*:|https?://\S+\s*$|doi\.org/|10\.\d{4,9}/\S+\s*$)",
+    re.IGNORECASE,
+)
+
+_END_ID = re.compile(r"(?:\b10\.\d{4,9}/\S+|https?://\S+|\bwww\.\S+|\bdoi:\s*\S+)$", re.I)
+_END_PAGES_OR_YEAR = re.compile(
+    r"(?:\d+\s*[-–—]\s*\d+|\b(?:1[6-9]|20)\d\d[a-z]?)\s*[)\]]?\s*[.;]?$"
+)
+_END_INITIAL = re.compile(rf"(?:^|[\s.(\-])[{UP}]\.$")
+_END_ABBREVIATION = re.compile(
+    r"\b(?:et al|pp?|[Vv]ol|[Nn]o|[Ee]ds?|J|Proc|Int|Trans|Rev|Natl|Acad|Sci|Res|Med|Am|Soc"
+    r"|Conf|Univ|Dept|St|Dr|[Cc]h|vs|cf|Jr|Suppl|Bull|Ann)\.$"
+)
+# A line ending like this cannot end a reference.
+_OPEN_CHARS = frozenset(",;:&/(-‐–—…")
+_OPEN_WORDS = frozenset(
+    {"and", "in", "of", "the", "for", "on", "to", "with", "by", "from", "at", "et", "und",
+     "a", "an", "de", "du", "des", "la", "le", "eds", "ed", "edited", "von", "van", "der",
+     "den", "del", "y", "e"}
+)  # fmt: skip
+_LAST_WORD = re.compile(r"(\w+)\W*$")
+_TAIL_CHARS = 30
+
+
+def author_score(line: str) -> float:
+    """How much the start of `line` looks like the start of a reference (0 = not at all)."""
+    line = line.strip()
+    if not line:
+        return 0.0
+    if BULLET.match(line):
+        return 4.0
+    if not _NOT_NAME.match(line):
+        return 0.0
+    for pattern, score in _STRONG:
+        if pattern.match(line):
+            return score
+    if _PUBLISHER_OR_PLACE.match(line):
+        return 0.0
+    for pattern, score in _WEAK:
+        if pattern.match(line):
+            return score
+    return 0.0
+
+
+def continues(line: str) -> bool:
+    """`line` cannot start a reference: it starts in lower case, with a digit or punctuation
+    (`(2011).`, `–215`), or is a `DOI :`/URL tail line."""
+    line = line.strip()
+    if not line or TAIL.match(line):
+        return True
+    first = line[0]
+    if first.islower():  # `van der Berg, A.` and `de Souza` are names
+        return not (_PARTICLE_NAME.match(line) and author_score(line) > 0)
+    if first.isalpha() or first in "\"“”«‘’'¿¡" or BULLET.match(line):
+        return False  # upper case, a script without case, a quoted title, a bullet
+    return not line.startswith(("—", "―", "--", "––", "__"))
+
+
+def _ends_with_id(line: str) -> bool:
+    return bool(_END_ID.search(line.rsplit(None, 1)[-1]))
+
+
+def open_end(line: str) -> bool:
+    """`line` ends mid-reference: a comma, `&`, a hyphen, `and`, `in`, …"""
+    line = line.rstrip()
+    if not line:
+        return False
+    if line[-1] in _OPEN_CHARS:
+        return line[-1] == "-" or not _ends_with_id(line)
+    match = _LAST_WORD.search(line[-_TAIL_CHARS:])
+    return match is not None and line[-1].isalpha() and match.group(1) in _OPEN_WORDS
+
+
+def end_score(line: str) -> float:
+    """How much `line` looks like the end of a reference (negative: it runs on)."""
+    line = line.rstrip()
+    if not line:
+        return 0.0
+    if _ends_with_id(line):
+        return 2.0
+    tail = line[-_TAIL_CHARS:]  # the end patterns look no further back
+    if _END_PAGES_OR_YEAR.search(tail):
+        return 1.5
+    last = line[-1]
+    if last == ".":
+        if _END_INITIAL.search(tail):
+            return -2.0  # `Smith, J. A.`, `and E.` at the end of a line: the authors go on
+        return 0.0 if _END_ABBREVIATION.search(tail) else 1.0
+    if last.isalpha():
+        return -1.5
+    return 0.0
