@@ -134,10 +134,15 @@ def _parse(text: str, index: int, span: Span) -> Reference:
         main = _PMCID.sub("", _PMID.sub("", main)).strip()
 
     style = detect_style(main + ("\nDOI : x" if "DOI" in tagged or "URL" in tagged else ""))
+    rule_read: tuple[Item, list[str]] | None = None
     if style == "hal":
-        item, diagnostics = parse_hal(main)
+        rule_read = parse_hal(main)
     elif style == "vancouver":
-        item, diagnostics = parse_vancouver(main)
+        rule_read = parse_vancouver(main)
+    # The rule parsers are trusted when their grammar read the whole reference (no
+    # diagnostic); a HAL or Vancouver look-alike they could not read goes to the tagger.
+    if rule_read is not None and (not rule_read[1] or not learned_available()):
+        item, diagnostics = rule_read
     elif learned_available() and any(c.isalnum() for c in main):  # other styles: trained parser
         item, diagnostics = _parse_learned_keeping_lost(main)
         rule = parse_authordate(main) if item.title is None and style == "authordate" else None
