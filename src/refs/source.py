@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from refs.ids import clean_doi, doi_key
 from refs.model import Date, Person, date_from_csl
 
 
@@ -63,15 +64,17 @@ class Work:
         Some deposits link a retraction or a correction only as a relation
         (`is-retracted-by`, `correction`…), not as an update.
         """
-        seen = {(r.kind, (r.doi or "").lower()) for r in self.updated_by}
-        linked = tuple(
-            Relation(notice, doi, "relation")
-            for kind, dois in self.relation.items()
-            if (notice := _notice_kind(kind))
-            for doi in dois
-            if (notice, doi.lower()) not in seen
-        )
-        return self.updated_by + linked
+        # A notice's own record links back to the work it updates: that is no notice.
+        seen = {doi_key(r.doi) for r in (*self.updated_by, *self.update_to) if r.doi}
+        linked: list[Relation] = []
+        for kind, targets in self.relation.items():
+            notice = _notice_kind(kind)
+            for target in targets if notice else ():
+                doi = clean_doi(target)  # relation ids may be DOIs or doi.org URLs
+                if notice and doi and doi_key(doi) not in seen:
+                    seen.add(doi_key(doi))
+                    linked.append(Relation(notice, doi, "relation"))
+        return self.updated_by + tuple(linked)
 
     @classmethod
     def from_message(cls, message: Mapping[str, Any]) -> Work:

@@ -286,3 +286,28 @@ def test_a_retraction_linked_only_as_a_relation_is_a_notice(
         "relation",
     )
     assert verdicts[1].updates == ()
+
+
+def test_relation_notices_are_deduplicated_and_not_read_from_a_notices_own_record() -> None:
+    work = Work.from_message({
+        "DOI": "10.5555/original",
+        "updated-by": [{"DOI": "10.5555/notice", "type": "retraction", "source": "retraction-watch"}],
+        "relation": {
+            "is-retracted-by": [
+                {"id-type": "doi", "id": "10.5555/NOTICE", "asserted-by": "subject"},
+                {"id-type": "uri", "id": "https://doi.org/10.5555/notice", "asserted-by": "object"},
+                {"id-type": "doi", "id": "10.5555/second", "asserted-by": "object"},
+                {"id-type": "doi", "id": "10.5555/second", "asserted-by": "subject"},
+            ],
+        },
+    })  # fmt: skip
+    assert [(n.kind, n.doi, n.source) for n in work.notices()] == [
+        ("retraction", "10.5555/notice", "retraction-watch"),
+        ("retraction", "10.5555/second", "relation"),
+    ]
+    notice = Work.from_message({
+        "DOI": "10.5555/notice",
+        "update-to": [{"DOI": "10.5555/original", "type": "retraction"}],
+        "relation": {"retraction": [{"id-type": "doi", "id": "10.5555/original"}]},
+    })  # fmt: skip
+    assert notice.notices() == ()

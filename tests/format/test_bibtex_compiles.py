@@ -219,3 +219,10 @@ def test_greek_and_math_read_back_as_written() -> None:
     )
     back = read_bibtex(to_bibtex(as_refs(item)))
     assert [r.item for r in back] == [item]
+
+
+def test_greek_prose_stays_utf8_while_greek_symbols_become_math() -> None:
+    assert escape_latex("Η επίδραση της θεραπείας") == "{H} επίδραση της θεραπείας"
+    assert (
+        escape_latex("γδ T cells and TNF-α") == r"{$\gamma$}{$\delta$} T cells and TNF-{$\alpha$}"
+    )

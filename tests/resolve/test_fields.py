@@ -186,3 +186,39 @@ def test_volume_and_issue_copied_from_the_printed_dois_record() -> None:
     assert {c.field: c.outcome for c in copied_from(own, other, compare(own, cited))}["issue"] == (
         "absent"
     )
+
+
+def test_misread_evidence_does_not_excuse_real_year_or_page_errors() -> None:
+    work = replace(WORK, issued=Date(2013), years=frozenset({2013}), page="2013-2020")
+    # The registry's year printed only as the first page is no date of the print.
+    text = (
+        "Fridman R. Reconstituted basement membrane. Proc Natl Acad Sci USA. 2012;87(17):2013-20."
+    )
+    ref = item(issued=Date(2012), page="2013-2020")
+    assert outcomes(compare(ref, work, text=text))["issued"] == "mismatch"
+    # An Epub or Accessed date is not the work's year either.
+    for aside in ("Epub 2013 Dec 5.", "Accessed 2013."):
+        later = f"Fridman R. Reconstituted basement membrane. PNAS. 2016;87(17):6698-702. {aside}"
+        checks = compare(
+            item(issued=Date(2016)), replace(WORK, years=frozenset({2013})), text=later
+        )
+        assert outcomes(checks)["issued"] == "mismatch", aside
+    # Same first page, another last page: a real difference, even though the text prints it.
+    single = replace(WORK, page="S35-S35")
+    printed = "Fridman R. Reconstituted basement membrane. PNAS. 1990;87(17):S35-S38."
+    assert outcomes(compare(item(page="S35-S38"), single, text=printed))["page"] == "mismatch"
+
+
+def test_an_issue_alone_equal_to_the_wrong_dois_is_a_coincidence() -> None:
+    other = replace(WORK, DOI="10.9/typo", volume="15", issue="17")
+    cited = replace(WORK, issue=None)
+    printed = item(volume="87", issue="17")
+    by = {c.field: c.outcome for c in copied_from(printed, other, compare(printed, cited))}
+    assert by["issue"] == "absent" and by["volume"] == "agree"
+
+
+def test_journal_series_letters_are_not_dropped() -> None:
+    assert journal_similarity("J Phys A", "Journal of Physics: Condensed Matter") < 0.75
+    assert (
+        journal_similarity("J Phys A", "Journal of Physics A: Mathematical and Theoretical") == 1.0
+    )

@@ -172,3 +172,23 @@ def test_a_killed_build_resumes_to_the_same_index(tmp_path: Path) -> None:
     assert index.info().complete
     assert report.resumed_files == 1
     assert index.db.execute("SELECT count(*) FROM works_fts").fetchone()[0] == 3000
+
+
+def test_cached_candidates_never_drop_a_hit_and_follow_updates(
+    index: SqliteIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from refs.sources import sqlite_index
+
+    monkeypatch.setattr(sqlite_index, "_CANDIDATE_CACHE", 2)  # smaller than a page of hits
+    index.upsert([work(n) for n in range(1, 30)])
+    index.db.commit()
+    query = Query("Author17 Study number 17 of zebrafish fin regeneration J Tests 17", 5)
+    first = [c.work.DOI for c in index.search(query)]
+    assert len(first) == 5 and first[0] == "10.5555/Test.17"
+    again = [c.work.DOI for c in index.search(query)]  # partly cached, partly read again
+    assert again == first
+    assert len(index._candidates) <= 2
+    index.upsert([work(17, volume="99")])
+    index.db.commit()
+    [best] = index.search(Query("Author17 Study number 17 of zebrafish fin regeneration", 1))
+    assert best.work.volume == "99"  # not the cached record from before the update

@@ -196,3 +196,11 @@ def test_issue_in_the_volume_is_moved_with_a_repair() -> None:
     # A parsed issue that says otherwise wins: nothing is moved.
     kept, _ = normalize_item(Item(volume="39(2)", issue="4"))
     assert (kept.volume, kept.issue) == ("39(2)", "4")
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [("1,234-1,240", "1234-1240"), ("100-10. Epub 2013 Dec 5", "100-110"), ("12, 14", "12, 14")],
+)
+def test_thousands_separators_and_epub_dates_in_pages(printed: str, expected: str) -> None:
+    assert normalize_pages(printed) == expected

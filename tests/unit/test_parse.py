@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -120,3 +122,22 @@ def test_lost_characters_do_not_cut_the_title() -> None:
     assert ref.item.title.startswith("Thiabendazole-induced toxic epidermal ne")
     assert ref.item.title.endswith("olysis")
     assert ref.item.container_title == "Archives of Dermatology"
+
+
+def test_question_marks_beside_digits_are_never_masked_into_fields() -> None:
+    for text in (
+        "Smith, J. (2001). A study of mice. Journal of Cell Biology, 1??(3), 100-1??.",
+        "Smith, J. (20??). A study of mice. Journal of Cell Biology, 12(??), 100-110.",
+        "Jo??ns, K. (2001). Soil fungal microbial ecol???. In K. Jo??ns (Ed.), Soils (3??d ed.).",
+    ):
+        record = json.dumps(parse_reference(text).item.to_csl(), ensure_ascii=False)
+        assert "\u01c2" not in record, text
+
+
+def test_a_hal_title_may_hold_quotes() -> None:
+    hal = (
+        'R. Siegel, D. Naishadham, and A. Jemal, The "Made in China" label and consumer trust, '
+        "Journal of Marketing Research, vol.48, issue.2, pp.10-29, 2012."
+    )
+    assert detect_style(hal) == "hal"
+    assert parse_reference(hal).item.volume == "48"

@@ -532,3 +532,26 @@ def test_never_crashes_on_any_text(text: str) -> None:
     for chunk in split_references(text):
         assert chunk.start_line >= 1
         join_lines(chunk.text.split("\n"))
+
+
+def test_page_numbers_alone_on_their_lines_are_not_labels() -> None:
+    text = "\n".join([
+        "12",
+        "Smith, J. A. (2001). A study of mice. Journal of Mice, 3(2), 1-10.",
+        "Jones, K. B. (2002). Another study of rats. Journal of Rats, 4(1), 11-20.",
+        "Brown, L. (2003). Cats and dogs in the city. Urban Ecology, 5, 21-30.",
+        "Green, M. P. (2004). Birds of the air. Ornithology Today, 6(3), 31-40.",
+        "13",
+        "White, N. (2005). Fish of the sea. Marine Biology, 7, 41-50.",
+        "Black, O. Q. (2006). Trees of the forest. Forestry, 8(2), 51-60.",
+    ])  # fmt: skip
+    starts = [c.text.split(",")[0] for c in split_references(text)]
+    for name in ("Smith", "Jones", "Brown", "Green", "White", "Black"):
+        assert name in starts
+
+
+def test_prefixes_before_a_vowel_keep_their_hyphen() -> None:
+    assert join_lines(["a meta-", "analysis of anti-", "inflammatory drugs"]) == (
+        "a meta-analysis of anti-inflammatory drugs"
+    )
+    assert join_lines(["the re-", "sults of anti-", "bodies"]) == "the results of antibodies"

@@ -235,8 +235,10 @@ def compare(
     checks = [check_title(item, work, title_sim), *(rule(item, work) for rule in RULES)]
     if text:
         folded = fold(_LINKS.sub(" ", text))
-        rest = _outside(folded, item.title, item.container_title)
-        checks = [_misread(c, work, rest) for c in checks]
+        rest = _outside(
+            fold(_ASIDES.sub(" ", _LINKS.sub(" ", text))), item.title, item.container_title
+        )
+        checks = [_misread(c, item, work, rest) for c in checks]
         checks = [_from_text(c, work, folded) for c in checks]
     return checks
 
@@ -245,29 +247,51 @@ def compare(
 _LINKS = re.compile(r"\S*10\.\d{4,9}/\S+|https?://\S+|www\.\S+")
 
 
+# Dates that are not the work's: `Epub 2013 Dec 5`, `Accessed 2014`, `[cited 2015 Jan]`.
+_ASIDES = re.compile(
+    r"\b(?:epub(?: ahead of print)?|accessed|cited|retrieved|viewed|consulted)\b[^.;\]]*",
+    re.IGNORECASE,
+)
+
+
 def _outside(folded: str, *names: str | None) -> str:
-    """The folded text without the parsed title and journal: numbers in names don't count."""
+    """The folded text without the parsed title and journal: numbers in names don't count.
+
+    A title with lost characters is taken out piece by piece between the marks.
+    """
     for name in names:
-        key = fold(name) if name else ""
-        folded = folded.replace(key, " ") if key else folded
+        for piece in fold(name).split(LOST) if name else ():
+            piece = piece.strip()
+            if len(piece) >= 4:
+                folded = folded.replace(piece, " ")
     return f" {folded} "
 
 
-def _misread(check: Check, work: Work, rest: str) -> Check:
+def _misread(check: Check, item: Item, work: Work, rest: str) -> Check:
     """A year or pages mismatch where the text prints the registry's value too: a misread.
 
     The parser took the year or pages from elsewhere (a title, a volume, a page number
-    read as a year); the registry's value printed in the reference is evidence it agrees.
+    read as a year); the registry's value printed in the reference, where no other parsed
+    number accounts for it, is evidence it agrees.
     """
     if check.outcome != MISMATCH:
         return check
+    page_parts = [fold(p) for p in normalize_pages(item.page or "").split("-") if p]
     if check.field == "issued":
-        # Journals that number volumes by year (`2014;2013:1-8`) print it twice.
-        if any(rest.count(f" {y} ") > (str(y) == work.volume) for y in registry_years(work)):
-            return Check("issued", AGREE)
+        for year in map(str, registry_years(work)):
+            # Printed as the volume, issue or pages (`2012;72(8):2013-20`) is no date; journals
+            # that number volumes by year print it twice (`2014;2013:1-8`), once unparsed.
+            taken = sum(year == v for v in (item.volume, item.issue, *page_parts))
+            taken += year == work.volume and item.volume != year
+            if rest.count(f" {year} ") > taken:
+                return Check("issued", AGREE)
     elif check.field == "page" and (work.page or work.article_number):
         first, _, last = normalize_pages(work.page or work.article_number or "").partition("-")
         first, last = fold(first), fold(last)
+        if page_parts and page_parts[0] == first:
+            return check  # the same first page, another end: a real difference
+        if first in (fold(item.volume or ""), fold(item.issue or "")):
+            return check  # the number found is the volume or the issue
         # A page of one or two digits would be found anywhere (an issue, a day).
         printed = f" {first} {last} " in rest if last and last != first else f" {first} " in rest
         if len(first) >= 3 and printed:
@@ -325,13 +349,23 @@ def copied_from(item: Item, other: Work, checks: Sequence[Check]) -> list[Check]
     says where it came from.
     """
     values = {"volume": (item.volume, other.volume), "issue": (item.issue, other.issue)}
+
+    def copied(check: Check) -> bool:
+        printed, theirs = values.get(check.field, (None, None))
+        return bool(printed and theirs) and _numbers(printed or "") == _numbers(theirs or "")
+
+    # A contradicted field equal to the other work's, or volume and issue both equal to
+    # its, proves the copying; then a field the cited work's record lacks is read as
+    # copied too. (An issue 2 alone is a coincidence.)
+    proven = any(c.outcome == MISMATCH and copied(c) for c in checks) or (
+        sum(copied(c) for c in checks) >= 2
+    )
     out = []
     for check in checks:
-        printed, theirs = values.get(check.field, (None, None))
-        copied = bool(printed and theirs) and _numbers(printed or "") == _numbers(theirs or "")
-        if not copied or check.outcome not in (ABSENT, MISMATCH):
+        if not copied(check) or check.outcome not in ((ABSENT, MISMATCH) if proven else ()):
             out.append(check)
             continue
+        printed = values[check.field][0]
         source = f"copied from the record of the printed DOI {other.DOI} (another work)"
         registry = check.diff.registry if check.diff else None
         why = (f"{check.diff.why}; {source}" if check.diff

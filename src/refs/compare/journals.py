@@ -67,10 +67,15 @@ def journal_similarity(printed: str, registry: str) -> float:
     bare = re.sub(r"\s*\([^)]*\)\s*$", "", printed)
     # Registries add a series or a subtitle the print leaves out:
     # `Frontiers in Bioscience-Landmark`, `Blood: The Journal of …`.
+    # Not for a print that names a series itself (`J Phys A`, `Proc IEEE Part B`).
     main = _QUALIFIER.sub("", registry)
+    series = _SERIES.search(printed)
+    if series and fold(series.group()).split()[-1] not in fold(main).split():
+        main = registry
     return max(_similarity(p, r) for p in {printed, bare} for r in {registry, main} if p and r)
 
 
+_SERIES = re.compile(r"\s(?:[A-Z]|Part\s+\w+|Section\s+\w+|Sect\.?\s+\w+)\.?$")
 _QUALIFIER = re.compile(r"(?:\s*:\s.*|-[A-Z][a-z]+)$")
 
 

@@ -214,7 +214,22 @@ def escape_latex(text: str) -> str:
 
     Other characters, non-ASCII included, are kept.
     """
-    return " ".join(text.split()).translate(_LATEX_TEXT)
+    text = " ".join(text.split())
+    if not _GREEK_WORD.search(text):
+        return text.translate(_LATEX_TEXT)
+    # Greek prose (`Η επίδραση`) stays UTF-8 for a Greek-aware setup; symbols as math.
+    out, last = [], 0
+    for word in _GREEK_WORD.finditer(text):
+        out += [text[last : word.start()].translate(_LATEX_TEXT), word.group()]
+        last = word.end()
+    return "".join([*out, text[last:].translate(_LATEX_TEXT)])
+
+
+# A Greek word, not a symbol: three letters or more, or one with an accent (tonos).
+_GREEK_WORD = re.compile(
+    r"[\u0370-\u03ff\u1f00-\u1fff]*[\u0386\u0388-\u038f\u0390\u03ac-\u03b0\u03ca-\u03ce\u1f00-\u1fff]"
+    r"[\u0370-\u03ff\u1f00-\u1fff]*|[\u0370-\u03ff]{3,}"
+)
 
 
 def _escaped(text: str | None) -> str | None:

@@ -13,7 +13,10 @@ _RANGE = re.compile(
 _SINGLE = re.compile(r"^(?P<page>[A-Za-z]{0,3}\d+[A-Za-z]?)\.*$")
 _PAGE_LABEL = re.compile(r"^(?:pp?\.?\s*|pages?\s+)", re.IGNORECASE)
 # A DOI or link the parser left after the pages: `1–4. doi.org/`, `e12 https://…`.
-_TRAILING_LINK = re.compile(r"[\s.,;]+(?:https?://|doi\b|doi\.org|www\.)\S*$", re.IGNORECASE)
+_TRAILING_LINK = re.compile(
+    r"[\s.,;]+(?:(?:https?://|doi\b|doi\.org|www\.)\S*|e-?pub\b.*)$", re.IGNORECASE
+)  # also `100-10. Epub 2013 Dec 5`
+_THOUSANDS = re.compile(r"\d{1,3},\d{3}(?:\s*[-\u2010-\u2015]\s*(?:\d{1,3},)?\d{3})?")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _SUPPL = re.compile(r"\b(?:suppl(?:ement)?|supp)\b\.?", re.IGNORECASE)
 
@@ -27,6 +30,8 @@ def normalize_pages(text: str) -> str:
     while (stripped := _trim(_PAGE_LABEL.sub("", value))) != value:
         value = stripped
     value = _trim(_TRAILING_LINK.sub("", value)) or value
+    if _THOUSANDS.fullmatch(value):  # `1,234-1,240`: separators, not a list of pages
+        value = value.replace(",", "")
     if "," in value:  # `1–3, 10–1`: each part on its own, when each is a page or a range
         parts = [_one_range(_trim(part)) for part in value.split(",")]
         if all(parts):

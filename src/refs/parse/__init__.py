@@ -9,7 +9,7 @@ still a record, with a diagnostic.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import fields, replace
 
 from refs import ids
 from refs.model import Item, Person, Reference, Span
@@ -70,10 +70,11 @@ def parse_chunks(chunks: list[Chunk]) -> list[Reference]:
     ]
 
 
-# `???` where an export lost characters (`ne???olysis`): the tagger would read the `?`s as
-# punctuation and cut the word (and often the title) there. They are masked with a letter
-# of the same length while tagging, then put back for the normaliser to mark as lost.
-_LOST_IN_WORD = re.compile(r"\?{2,}|(?<=\w)\?(?=\w)")
+# `???` where an export lost characters (`ne???olysis`, `???enefits`): the tagger would
+# read the `?`s as punctuation and cut the word (and often the title) there. Runs touching
+# a letter are masked with a letter of the same length while tagging, then put back in
+# every field for the normaliser to mark as lost. `?` beside digits (`1??(3)`) is left be.
+_LOST_IN_WORD = re.compile(r"(?<=[^\W\d_])\?+(?=[^\W\d_])|(?<=[^\W\d_])\?{2,}|\?{2,}(?=[^\W\d_])")
 _MASK = "\u01c2"  # ǂ, a letter no reference prints
 
 
@@ -84,19 +85,24 @@ def _parse_learned_keeping_lost(text: str) -> tuple[Item, list[str]]:
     if masked == text:
         return parse_learned(text)
     item, diagnostics = parse_learned(masked)
-    unmasked = {
-        key: value.replace(_MASK, "?")
-        for key in ("title", "container-title", "publisher", "publisher-place", "note")
-        if (value := item.get(key)) and _MASK in value
-    }
-    for key, value in unmasked.items():
-        item = item.with_field(key, value)
-    return replace(item, author=tuple(map(_unmask_person, item.author))), diagnostics
+    return _unmask(item), diagnostics
+
+
+def _unmask(item: Item) -> Item:
+    """The item with every masked character, in any text field or name, back to `?`."""
+    changes: dict[str, object] = {}
+    for spec in fields(item):
+        value = getattr(item, spec.name)
+        if isinstance(value, str) and _MASK in value:
+            changes[spec.name] = value.replace(_MASK, "?")
+        elif isinstance(value, tuple) and any(isinstance(p, Person) for p in value):
+            changes[spec.name] = tuple(map(_unmask_person, value))
+    return replace(item, **changes) if changes else item  # type: ignore[arg-type]
 
 
 def _unmask_person(person: Person) -> Person:
     def unmask(value: str | None) -> str | None:
-        return value.replace(_MASK, "?") if value else value
+        return value.replace(_MASK, "?") if value and _MASK in value else value
 
     return replace(
         person,

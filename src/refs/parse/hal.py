@@ -31,13 +31,16 @@ SIGNALS = re.compile(
 )
 
 
-# A title in quotes is IEEE's or Chicago's, never a HAL export's.
-_QUOTED = re.compile(r"[\u201c\u201d\"][^\u201c\u201d\"]{10,}[\u201c\u201d\"]")
+# A whole title segment in quotes, `Z. Huang, “Relation between…”, Journal, vol. 3, no. 2`,
+# is IEEE's; a HAL export never quotes its titles (quotes inside one are kept) and
+# writes `issue.`, where IEEE writes `no.`.
+_QUOTED_TITLE = re.compile(r",\s*[\u201c\u201d\"][^\u201c\u201d\"]{10,}[\u201c\u201d\"]")
 
 
 def looks_like_hal(text: str) -> bool:
     first = text.split("\n", 1)[0]
-    return bool(SIGNALS.search(text)) and bool(_TAIL.search(first)) and not _QUOTED.search(first)
+    ieee = "issue." not in first and bool(_QUOTED_TITLE.search(first))
+    return bool(SIGNALS.search(text)) and bool(_TAIL.search(first)) and not ieee
 
 
 def parse_hal(line: str) -> tuple[Item, list[str]]:

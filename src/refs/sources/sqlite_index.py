@@ -12,6 +12,7 @@ import json
 import re
 import sqlite3
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -146,7 +147,7 @@ class IndexInfo:
     files: int
 
 
-_CANDIDATE_CACHE = 20_000  # decoded works kept per connection (~2 kB each)
+_CANDIDATE_CACHE = 4_000  # decoded works kept per connection (~5 kB each)
 
 
 class SqliteIndex:
@@ -157,7 +158,7 @@ class SqliteIndex:
     def __init__(self, path: Path, *, create: bool = False, readonly: bool = False) -> None:
         self.path = path
         self._df: dict[str, int] = {}  # term -> document frequency, for this connection's life
-        self._candidates: dict[int, Work] = {}  # row id -> decoded work, oldest first
+        self._candidates: OrderedDict[int, Work] = OrderedDict()  # row id -> work, LRU first
         self._vocab = False
         self._count: int | None = None
         if not create and not path.exists():
@@ -207,16 +208,21 @@ class SqliteIndex:
         # The same candidates come back for many references of a list (a journal's
         # letters and replies): each record is read and decoded once per connection.
         cached = self._candidates
-        ids = [i for i, _ in hits if i not in cached]
+        found: dict[int, Work] = {}
+        for i, _ in hits:
+            if i in cached:
+                cached.move_to_end(i)  # least recently used goes first
+                found[i] = cached[i]
+        ids = [i for i, _ in hits if i not in found]
         if ids:
             marks = ",".join("?" * len(ids))
             for i, doi, slim in self.db.execute(
                 f"SELECT id, doi, {self._slim_column} FROM works WHERE id IN ({marks})", ids
             ):
-                if len(cached) >= _CANDIDATE_CACHE:
-                    cached.pop(next(iter(cached)))  # the oldest
-                cached[i] = Work.from_message(self._decode(doi, slim))
-        return [Candidate(cached[i], round(score, 3)) for i, score in hits if i in cached]
+                found[i] = cached[i] = Work.from_message(self._decode(doi, slim))
+            while len(cached) > _CANDIDATE_CACHE:
+                cached.popitem(last=False)
+        return [Candidate(found[i], round(score, 3)) for i, score in hits if i in found]
 
     def _decode(self, doi: str, slim: str | None) -> dict[str, Any]:
         """The slim record, or the full one for rows written before slim records existed."""
@@ -322,6 +328,7 @@ class SqliteIndex:
     def upsert(self, works: Iterable[Mapping[str, Any]]) -> int:
         """Add or replace works (caller commits). Returns how many were written."""
         self._df.clear()
+        self._candidates.clear()  # a record may have changed
         self._count = None
         n = 0
         for work in works:

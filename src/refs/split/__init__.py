@@ -116,8 +116,10 @@ def split_references(text: str) -> list[Chunk]:
     alone = _count(body, _NUMBER_ALONE)
     # Numbers alone on their lines are labels when the list starts with one, or when they
     # are many; a few in a list are page numbers.
-    if alone >= 2 and (
-        _NUMBER_ALONE.match(filled[0]) or alone >= _NUMBER_ALONE_SHARE * len(filled)
+    if (
+        alone >= 2
+        and (_NUMBER_ALONE.match(filled[0]) or alone >= _NUMBER_ALONE_SHARE * len(filled))
+        and not _several_per_number(filled)
     ):
         return _numbered(body, alone=True)
     if _count(body, LABEL) >= 2 and _count(body, LABEL) * 2 >= len(filled) * 0.5:
@@ -128,6 +130,18 @@ def split_references(text: str) -> list[Chunk]:
     else:
         groups = segment([(n, line) for n, line in body if line.strip()]) if full else []
     return [_chunk(_unbullet(piece)) for group in groups for piece in split_runon(group)]
+
+
+def _several_per_number(filled: list[str]) -> bool:
+    """Between the numbers alone on their lines stand several references each: the numbers
+    are page numbers (`12` … four references … `13`), not labels."""
+    groups: list[int] = []
+    for line in filled:
+        if _NUMBER_ALONE.match(line):
+            groups.append(0)
+        elif groups and author_score(line.strip()) >= 3:
+            groups[-1] += 1
+    return bool(groups) and sum(groups) > 1.5 * len(groups)
 
 
 def _unlinked(line: str) -> str:

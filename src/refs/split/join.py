@@ -4,7 +4,8 @@ word, a number range, a DOI or a URL.
 Hyphen at a line end, decided without a word list:
 - dropped between lower-case letters (`immuno-` + `logy` → `immunology`), the left part
   possibly capitalised (`Immuno-`);
-- kept, with no space, otherwise: `IL-` + `6`, `non-` + `Small`, `1658-` + `1667`, when the
+- kept, with no space, otherwise: `IL-` + `6`, `non-` + `Small`, `1658-` + `1667`, a
+  prefix before a vowel (`meta-` + `analysis`, `re-` + `examining`), when the
   parts are the same word (`protein-protein`), when a side is too short to be a
   hyphenation (`x-` + `ray`, `follow-` + `up`: hyphenation leaves at least 2 and 3 letters),
   and for common compound parts (`self-`, `non-`, `-based`, `-dependent`, … below).
@@ -102,4 +103,13 @@ def _drops_hyphen(left: str, right: str) -> bool:
         and first != second
         and first not in _KEEP_BEFORE
         and second not in _KEEP_AFTER
+        # `meta-` + `analysis`, `re-` + `examining`: a prefix before a vowel keeps its hyphen
+        # (`anti-` + `bodies`, `re-` + `sults` are hyphenations).
+        and not (first in _PREFIXES and second[0] in "aeiou")
     )
+
+
+_PREFIXES = frozenset(
+    {"anti", "meta", "re", "co", "pre", "post", "semi", "multi", "de", "pro", "intra",
+     "extra", "ultra", "micro", "macro", "auto", "bio", "neo", "inter", "over", "under"}
+)  # fmt: skip
