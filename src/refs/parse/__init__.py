@@ -18,6 +18,7 @@ from refs.parse.authordate import looks_like_authordate, parse_authordate, parse
 from refs.parse.hal import looks_like_hal, parse_hal
 from refs.parse.learned import available as learned_available
 from refs.parse.learned import parse_learned
+from refs.parse.numbers import year_volume
 from refs.parse.vancouver import looks_like_vancouver, parse_vancouver
 from refs.split import Chunk, join_lines, split_references
 
@@ -156,6 +157,7 @@ def _parse(text: str, index: int, span: Span) -> Reference:
             item, diagnostics = rule  # the trained parser read no title, the APA rules did
         else:
             style = "learned"
+        item = year_volume(item, main)
     elif style == "authordate":
         item, diagnostics = parse_authordate(main)
     else:
