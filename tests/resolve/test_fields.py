@@ -222,3 +222,13 @@ def test_journal_series_letters_are_not_dropped() -> None:
     assert (
         journal_similarity("J Phys A", "Journal of Physics A: Mathematical and Theoretical") == 1.0
     )
+
+
+def test_a_last_word_dropped_is_flagged_unless_the_text_prints_the_whole_title() -> None:
+    work = replace(WORK, title="Persistence in clonal bacterial populations of soil")
+    cut = item(title="Persistence in clonal bacterial populations of")
+    dropped = "Fridman R. Persistence in clonal bacterial populations of. PNAS. 1990;87:6698."
+    assert outcomes(compare(cut, work, text=dropped))["title"] == "lost-characters"
+    # The print has the whole title: the parser cut it (and put "soil" elsewhere).
+    whole = "Fridman R. Persistence in clonal bacterial populations of soil. PNAS. 1990;87:6698."
+    assert outcomes(compare(cut, work, text=whole))["title"] == "agree"

@@ -63,15 +63,15 @@ def check_title(item: Item, work: Work, similarity: float | None = None) -> Chec
 
 
 def _dropped_words(printed: str, *registry: str) -> str | None:
-    """The words the print left out when it is the registry's title minus a few inner words.
+    """The words the print left out when it is the registry's title minus a few words.
 
-    Only words inside the title count: a print that stops early, or ends before the
-    registry's subtitle, is not a title with lost words.
+    A print that ends before the registry's subtitle is the main title, not a title with
+    lost words; one the parser cut short is told apart later, by the text (`compare`).
     """
     words = fold(printed).split()
     for title in registry:
         full = fold(title).split()
-        if not words or len(words) >= len(full) or words[0] != full[0] or words[-1] != full[-1]:
+        if not words or len(words) >= len(full) or words[0] != full[0]:
             continue
         kept, missing = iter(words), []
         want = next(kept)
@@ -311,6 +311,11 @@ def _from_text(check: Check, work: Work, text: str) -> Check:
     if check.outcome == AGREE:
         return check
     words = f" {text} "
+    # Words "missing" from a title the text prints whole: the parser cut it short.
+    if check.field == "title" and check.outcome == LOST_CHARS and check.diff:
+        if check.diff.why.startswith("words missing") and f" {fold(work.title or '')} " in words:
+            return Check("title", AGREE)
+        return check
     # A title with lost characters stays flagged even though the text holds most of it.
     if check.field == "title" and check.outcome in (MISSING, MISMATCH, COSMETIC):
         title = fold(work.title or "")
