@@ -232,3 +232,9 @@ def test_a_last_word_dropped_is_flagged_unless_the_text_prints_the_whole_title()
     # The print has the whole title: the parser cut it (and put "soil" elsewhere).
     whole = "Fridman R. Persistence in clonal bacterial populations of soil. PNAS. 1990;87:6698."
     assert outcomes(compare(cut, work, text=whole))["title"] == "agree"
+
+
+def test_given_and_family_swapped_is_cosmetic() -> None:
+    swapped = item(author=(Person("R.", "Fridman"),))
+    assert check_author(swapped, WORK).outcome == "cosmetic"
+    assert check_author(item(author=(Person("Smith", "J."),)), WORK).outcome == "mismatch"

@@ -119,6 +119,11 @@ def check_author(item: Item, work: Work) -> Check:
         return _diff(
             "author", COSMETIC, item.author[0].display(), shown, "authors in another order"
         )
+    given = fold(item.author[0].given or "")
+    if given and _same_family(given, registry[0]):
+        return _diff(
+            "author", COSMETIC, item.author[0].display(), shown, "given and family names swapped"
+        )
     if fuzz.ratio(printed[0], registry[0]) >= 80:
         return _diff(
             "author",
