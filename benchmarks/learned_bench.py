@@ -136,7 +136,9 @@ def _accuracy(score: Any, count: int, info: dict[str, object], warnings: list[st
         "text (letters and digits, case-folded) are equal; P = matched / predicted, R = matched / "
         "gold. Whole reference exact: every field of the string matched, none extra.",
         "Labels map as in train.py: collection-title, genre and identifier → note; AnyStyle "
-        "volume spans split into volume/issue (its data has no issue label).",
+        "volume spans split into volume/issue (its data has no issue label); GROBID's edition "
+        "notes (`2nd ed.`) → edition; AnyStyle's notes that are only a lead-in (`Retrieved "
+        "from`) left outside; a leading reference number (`[12]`) → other in both.",
         f"Target macro F1 ≥ {TARGET_F1}: "
         + ("met" if macro >= TARGET_F1 else "NOT met")
         + f"; whole-reference accuracy ≥ {TARGET_WHOLE}: "

@@ -90,6 +90,26 @@ def test_fields_are_runs_of_one_label_cut_to_their_core() -> None:
     ]
 
 
+def test_convert_harmonises_the_two_corpora() -> None:
+    from refs.parse.learned.train import convert
+
+    def fields(source: str, text: str, spans: list[list[object]]) -> list[tuple[str, str]]:
+        example = convert("x:1", source, text, spans)
+        return [(f.label, text[f.start : f.end]) for f in example.gold]
+
+    # GROBID has no edition label: its edition notes become editions, as AnyStyle tags them.
+    text = "Sobolev spaces (2nd ed.), Elsevier."
+    spans: list[list[object]] = [[0, 14, "title", "t"], [16, 24, "note", "note"]]
+    assert ("edition", "2nd ed") in fields("grobid-train", text, spans)
+    # A lead-in tagged alone as a note (`Retrieved from`) is a cue, outside every field.
+    text = "A title. Retrieved from http://x.org/a"
+    spans = [[0, 8, "title", "title"], [9, 23, "note", "note"], [24, 38, "url", "url"]]
+    assert fields("anystyle-good", text, spans) == [("title", "A title"), ("url", "http://x.org/a")]
+    # A leading reference number is `other` in both corpora (GROBID leaves it untagged).
+    text = "[26] W. Myers, Nucl. Phys. 81 (1966) 1."
+    assert fields("grobid-train", text, [[5, 13, "author", "author"]])[0] == ("other", "26")
+
+
 # --- names and dates ---------------------------------------------------------------------------
 
 

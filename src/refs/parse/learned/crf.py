@@ -112,7 +112,7 @@ def tag(text: str) -> Tagged:
 # Cue words left outside a field, at its start (LEAD) or end (TRAIL), lower-cased.
 LEAD: dict[str, frozenset[str]] = {
     "editor": frozenset({"in", "ed", "eds", "edited", "by", "hrsg", "hg", "éd", "éds", "dir",
-                         "coord", "par", "herausgegeben", "edd"}),
+                         "coord", "par", "herausgegeben", "edd", "hrg", "hgg", "hrsgg"}),
     "container-title": frozenset({"in", "dans", "en", "im"}),
     "pages": frozenset({"pp", "p", "pages", "page", "pg", "s", "seiten", "с", "стр", "pág",
                         "págs", "ss"}),
@@ -125,7 +125,7 @@ LEAD: dict[str, frozenset[str]] = {
 }  # fmt: skip
 TRAIL: dict[str, frozenset[str]] = {
     "editor": frozenset({"ed", "eds", "hrsg", "hg", "éd", "éds", "dir", "coord", "editor",
-                         "editors", "par", "edd"}),
+                         "editors", "par", "edd", "hrg", "hgg", "hrsgg"}),
     "pages": frozenset({"pp", "p", "s", "pages", "seiten", "с", "ss"}),
 }  # fmt: skip
 
@@ -324,7 +324,7 @@ _ET_AL = re.compile(
     re.IGNORECASE,
 )
 _EDITOR_CUE = re.compile(
-    r"\(\s*(?:eds?|hrsg|hg|éds?|dir|coord|editors?)\.?\s*\)|^\s*(?:in\s*:?\s*)?(?:edited\s+by|ed\.\s+by|eds?\.|hrsg\.?\s+von|hg\.?\s+von|sous la direction de)\s+|[,\s]+(?:eds?|hrsg|hg|éds?|dir|coord|editors?)\.?\s*$",
+    r"\(\s*(?:eds?|hrsg|hrg|hgg|hg|éds?|dir|coord|editors?)\.?\s*\)|^\s*(?:in\s*:?\s*)?(?:edited\s+by|ed\.\s+by|eds?\.|hrsg\.?\s+von|hg\.?\s+von|sous la direction de)\s+|[,\s]+(?:eds?|hrsg|hrg|hgg|hg|éds?|dir|coord|editors?)\.?\s*$",
     re.IGNORECASE,
 )
 _CONJ = re.compile(r"\s*,?\s*(?:\band\b|&|\bund\b|\bet\b|\by\b|\bi\b|\bи\b)\s+", re.IGNORECASE)

@@ -4,9 +4,11 @@
 token: what the token is (lower-cased word, shape, case, digits, punctuation, kind),
 which small lexicons it is in (given names, months, journal words and abbreviations,
 publisher and place words, cue words such as `pp`, `vol`, `eds`), where it stands
-(relative position, inside brackets or quotes, after a year, sentence index), the same
-for its neighbours, and a few facts about the whole string. The features of a word
-alone are cached, so tagging costs little more than the CRF itself.
+(relative position, the punctuation around it, inside brackets or quotes, sentence index
+× after a year × after `In`, sentences still to come, a number ahead in its sentence, an
+editor cue just ahead or behind), and the same for its neighbours. Every feature string
+costs tagging time, so there are no redundant ones; the features of a word alone are
+cached, so tagging costs little more than the CRF itself.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from refs.parse.learned.tokens import Token
 __all__ = ["FEATURES_VERSION", "featurize"]
 
 # Bump when the features change: a model is only valid with the features it was trained on.
-FEATURES_VERSION = 3
+FEATURES_VERSION = 4
 
 _GIVEN = frozenset(
     [
@@ -861,7 +863,7 @@ _CUES: dict[str, str] = {
     **dict.fromkeys(("pp", "p", "pages", "page", "pg", "s", "seiten", "с", "стр", "pág", "págs"), "page"),
     **dict.fromkeys(("vol", "vols", "volume", "volumes", "v", "t", "tome", "bd", "band", "jg", "jahrgang", "т"), "vol"),
     **dict.fromkeys(("no", "nos", "n", "nr", "num", "number", "issue", "heft", "h", "fasc", "№"), "iss"),
-    **dict.fromkeys(("ed", "eds", "edited", "editor", "editors", "hrsg", "hg", "éd", "éds", "dir", "coord", "herausgegeben"), "edit"),
+    **dict.fromkeys(("ed", "eds", "edited", "editor", "editors", "hrsg", "hg", "éd", "éds", "dir", "coord", "herausgegeben", "edd", "hrg", "hgg", "hrsgg"), "edit"),
     **dict.fromkeys(("edn", "edition", "ausgabe", "auflage", "aufl", "édition", "nd", "rd", "th", "st", "revised", "rev"), "edn"),
     **dict.fromkeys(("in", "dans", "en", "im"), "in"),
     **dict.fromkeys(("and", "und", "et", "y", "e", "&", "with"), "and"),
@@ -987,6 +989,19 @@ def _context(word: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(f"{offset}:{f}" for f in short) for offset in ("-2", "-1", "+1", "+2"))
 
 
+@lru_cache(maxsize=1 << 16)
+def _bigram(first: str, second: str) -> tuple[str, str]:
+    """The bigram feature of two neighbouring tokens as the second sees it, and as the first."""
+    pair = f"{_bigram_key(first)}|{_bigram_key(second)}"
+    return "bg-=" + pair, "bg+=" + pair
+
+
+@lru_cache(maxsize=1024)
+def _chunk(left: str, right: str) -> tuple[str]:
+    return (f"lrp={left}{right}",)
+
+
+@lru_cache(maxsize=1 << 16)
 def _bigram_key(word: str) -> str:
     low = word.lower()
     if low.isdigit():
@@ -994,9 +1009,43 @@ def _bigram_key(word: str) -> str:
     return low[:15]
 
 
+_IN_WORDS = frozenset({"in", "dans", "im"})
+_ORDINAL = re.compile(
+    r"^(?:\d+(?:st|nd|rd|th|e|er|ème|ª|a)?|first|second|third|fourth|fifth|sixth|seventh|"
+    r"eighth|ninth|tenth|rev|revised|new|expanded|enlarged|updated|international)$",
+    re.IGNORECASE,
+)
+_ED_AHEAD = 25  # tokens
+_ED_BEHIND = 8
 _AND_WORDS = frozenset({"and", "und", "et", "y", "e", "i", "и"})
+_REST = ("rs=0", "rs=1", "rs=2", "rs=3")
 _POS = tuple(f"pos={k}" for k in range(10))
-_SENT = tuple(f"sent={k}" for k in range(6))
+
+
+@lru_cache(maxsize=512)
+def _state(
+    sentence: int,
+    paren: bool,
+    quoted: bool,
+    year: bool,
+    and_: bool,
+    in_: bool,
+    close: bool,
+) -> tuple[str, ...]:
+    """The features of where a token stands (the state `featurize` carries along the string)."""
+    # Sentence index × after the year × after `In`, in one feature (`st=1yi`).
+    out = [f"st={sentence}{'y' if year else ''}{'i' if in_ else ''}"]
+    if paren:
+        out.append("paren")
+    if quoted:
+        out.append("quoted")
+    if and_:
+        out.append("afterand")
+    if close:
+        out.append("afterquote")
+    return tuple(out)
+
+
 _END = ("e0", "e1", "e2", "e3", "e4", "e5", "e5", "e5", "e8", "e8", "e8")
 
 
@@ -1006,18 +1055,10 @@ def featurize(tokens: Sequence[Token]) -> list[list[str]]:
     if n == 0:
         return []
     words = [t.text for t in tokens]
-    glob: list[str] = ["b"]
-    if any(w in _QUOTES_OPEN or w == '"' for w in words):
-        glob.append("g:quote")
-    for i in range(n - 2):
-        if words[i] == "(" and words[i + 2] == ")" and _YEAR.match(words[i + 1]):
-            glob.append("g:pyear")
-            break
+    glob = ("b",)  # a bias per label
     contexts = [_context(w) for w in words]
-    keys = [_bigram_key(w) for w in words]
-    pairs = [f"{a}|{b}" for a, b in itertools.pairwise(keys)]
-    before = ["", *("bg-=" + p for p in pairs)]  # the bigram ending at token i
-    after = [*("bg+=" + p for p in pairs), ""]  # the bigram starting at token i
+    words_feats = [_word(w)[0] for w in words]
+    bigrams = [_bigram(a, b) for a, b in itertools.pairwise(words)]
     punct = [not w[0].isalnum() for w in words]
     # The nearest punctuation before and after each token (chunk boundaries).
     left: list[str] = []
@@ -1032,15 +1073,55 @@ def featurize(tokens: Sequence[Token]) -> list[list[str]]:
         right[i] = last
         if punct[i]:
             last = words[i] if len(words[i]) == 1 else "<>"
-    chunk = [(f"lp={a}", f"rp={b}", f"lrp={a}{b}") for a, b in zip(left, right, strict=True)]
+    chunk = [_chunk(a, b) for a, b in zip(left, right, strict=True)]
+    # An editor cue (`eds`, `(Hrsg.)`, `edited`) ahead in the same stretch (no year, quote or
+    # `In` between) or a few tokens behind: names before `(Eds.)` or after `edited by` are
+    # editors, not authors.
+    ed_ahead = [False] * n
+    ed_behind = [False] * n
+    for k, word in enumerate(words):
+        if _CUES.get(word.lower()) != "edit":
+            continue
+        if k and _ORDINAL.match(words[k - 1]):
+            continue  # `2nd ed.`, `rev. ed.`: an edition, not editors
+        for m in range(k - 1, max(-1, k - 1 - _ED_AHEAD), -1):
+            w = words[m]
+            if _YEAR.match(w) or w in _QUOTES_OPEN or w in _QUOTES_CLOSE or w == '"':
+                break
+            ed_ahead[m] = True
+            if w.lower() in _IN_WORDS:
+                break
+        for m in range(k + 1, min(n, k + 1 + _ED_BEHIND)):
+            ed_behind[m] = True
+    # Sentences still to come (`rs=`), and whether a number (not a year) is ahead in this
+    # sentence (`num>`): the sentence before `, 33(1), 135–146.` is a journal, not a title.
+    rest = [""] * n
+    num_ahead = [False] * n
+    remaining = 0
+    number = False
+    for i in range(n - 1, -1, -1):
+        word = words[i]
+        if punct[i]:
+            if word in _SENTENCE_END and i > 0 and len(words[i - 1]) > 2:
+                remaining += 1
+                number = False
+        elif word.isdigit() and not _YEAR.match(word):
+            number = True
+        rest[i] = _REST[min(remaining, 3)]
+        num_ahead[i] = number
     out: list[list[str]] = []
     depth = 0
     quoted = False
     seen_year = False
     seen_and = False  # `&`, `and`, `et`… before any year or sentence end: a name list's last name
+    seen_in = False  # `In`, `in:`, `dans` after punctuation: a container follows
+    seen_close = False  # a closing quote: a quoted title is over
     sentence = 0
     for i, word in enumerate(words):
-        feats = [*glob, *_word(word)[0], _POS[10 * i // n], _SENT[min(sentence, 5)], *chunk[i]]
+        feats = [*glob, *words_feats[i], _POS[10 * i // n], *chunk[i]]
+        feats += _state(
+            min(sentence, 5), depth > 0, quoted, seen_year, seen_and, seen_in, seen_close
+        )
         back = n - 1 - i
         if back <= 10:
             feats.append(_END[back])
@@ -1048,22 +1129,21 @@ def featurize(tokens: Sequence[Token]) -> list[list[str]]:
             feats.append("first")
         elif tokens[i - 1].end == tokens[i].start:
             feats.append("glued")
-        if depth:
-            feats.append("paren")
-        if quoted:
-            feats.append("quoted")
-        if seen_year:
-            feats.append("afteryear")
-        if seen_and:
-            feats.append("afterand")
+        feats.append(rest[i])
+        if num_ahead[i]:
+            feats.append("num>")
+        if ed_ahead[i]:
+            feats.append("ed>")
+        if ed_behind[i]:
+            feats.append("ed<")
         if i >= 2:
             feats += contexts[i - 2][0]
         if i >= 1:
             feats += contexts[i - 1][1]
-            feats.append(before[i])
+            feats.append(bigrams[i - 1][0])  # the bigram ending at token i
         if i + 1 < n:
             feats += contexts[i + 1][2]
-            feats.append(after[i])
+            feats.append(bigrams[i][1])  # the bigram starting at token i
         if i + 2 < n:
             feats += contexts[i + 2][3]
         out.append(feats)
@@ -1077,12 +1157,19 @@ def featurize(tokens: Sequence[Token]) -> list[list[str]]:
                 quoted = True
             elif word in _QUOTES_CLOSE or (word == '"' and quoted):
                 quoted = False
+                seen_close = True
             elif word == '"':
                 quoted = True
             elif word in _SENTENCE_END and i > 0 and len(words[i - 1]) > 2:
                 sentence += 1
             elif word == "&" and not seen_year and not sentence:
                 seen_and = True
+        elif (
+            not seen_in
+            and word.lower() in _IN_WORDS
+            and (i == 0 or punct[i - 1] or (i + 1 < n and words[i + 1] == ":"))
+        ):
+            seen_in = True
         elif not seen_year and _YEAR.match(word):
             seen_year = True
         elif not seen_and and not seen_year and not sentence and word in _AND_WORDS:

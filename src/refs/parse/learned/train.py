@@ -17,7 +17,12 @@ and trailing punctuation and markup, and cue words such as `pp.`, `Vol.`, `No.`,
 outside every field are labelled `O` (separators). AnyStyle's volume spans, which hold
 the issue too (`10(2)`, `vol. 3, no. 2`, `1998;8:`), are split into volume, issue, date
 and pages. Labels outside the parser's set map to it:
-`collection-title`, `genre` and `identifier` → `note`.
+`collection-title`, `genre` and `identifier` → `note`. Where the two projects disagree the
+convention is one for both: an edition statement tagged as a note (GROBID has no edition
+label: `2nd ed.`) is an edition; a note that is only a lead-in (`Retrieved from`,
+`Available at:`, `In:`, which GROBID leaves untagged) is outside every field; a reference
+number before the reference (`[12]`, `12.`) is `other` (AnyStyle's citation number; GROBID
+leaves it untagged, AnyStyle sometimes tags it as a note).
 
 Not imported by the runtime parser.
 """
@@ -51,11 +56,14 @@ from refs.parse.learned.tokens import Token, tokenize
 FILES = ("anystyle.jsonl", "grobid.jsonl")
 HELDOUT_SHARE = 0.10
 DEFAULT_SEED = 13
-# L-BFGS settings, chosen with --dev on the training part (never the held-out set).
+# L-BFGS settings, chosen with --dev on the training part (never the held-out set): a
+# stronger L1 (c1 0.2 → 1.0) scored better there on this noisy data and gives a sparser,
+# faster model; c1 0.05, 0.5 and 2.0 scored lower. 200 iterations: 100 stopped short of
+# convergence (dev whole-reference exact 0.617 → 0.633).
 PARAMS: dict[str, float | int | bool] = {
-    "c1": 0.2,
+    "c1": 1.0,
     "c2": 0.01,
-    "max_iterations": 100,
+    "max_iterations": 200,
     "feature.possible_transitions": True,
     "feature.minfreq": 3,
 }
@@ -73,6 +81,25 @@ _YEAR_VOL = re.compile(
 )
 _ISSUE_ONLY = re.compile(r"^\W*(?:no|n|nr|num|issue|heft|№|n°)\.\s*(?P<iss2>[\w/-]*\w)\W*$", re.I)
 _MARKUP = re.compile(r"</?[A-Za-z][^<>]{0,80}>")
+# An edition statement (`2nd ed.`, `second edition`, `3. Aufl.`): GROBID has no edition label
+# and tags these as notes; AnyStyle tags them as editions.
+_EDITION = re.compile(
+    r"^\W*(?:\d+\s*(?:st|nd|rd|th|e|er|ème|ª|\.)?|first|second|third|fourth|fifth|sixth|"
+    r"seventh|eighth|ninth|tenth|revised|rev\.?|new|expanded|enlarged|updated)\b.{0,30}"
+    r"\b(?:ed|edn|edition|éd|édition|aufl|auflage|ausgabe)\W*$",
+    re.IGNORECASE,
+)
+# Words of a lead-in to a link or a container (`Retrieved from`, `Available at:`, `In:`):
+# GROBID leaves these untagged, AnyStyle sometimes tags them as a note (or genre) alone.
+_CUE_ONLY = frozenset({
+    "url", "available", "at", "from", "online", "retrieved", "retirado", "recuperado", "de",
+    "disponible", "disponível", "sur", "en", "em", "unter", "internet", "web", "in", "dans",
+    "im", "ligne", "accessed",
+})  # fmt: skip
+_WORDS = re.compile(r"[^\W_]+")
+# A reference number before the reference (`[12]`, `12.`, `(12)`): AnyStyle tags it as a
+# citation number (→ other), sometimes as a note; GROBID leaves it untagged.
+_MARKER = re.compile(r"\s*(?:\[(?P<a>\d{1,4})\]|(?P<b>\d{1,4})\.(?=\s)|\((?P<c>\d{1,3})\))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,12 +153,25 @@ def convert(ident: str, source: str, text: str, spans: Iterable[Sequence[object]
     for span in spans:
         start, end, label = int(str(span[0])), int(str(span[1])), str(span[2])
         label = _MAP.get(label, label)
+        if label == "note":
+            words = _WORDS.findall(text[start:end].lower())
+            if words and all(w in _CUE_ONLY for w in words):
+                continue  # a cue, outside every field
+            if _EDITION.match(text[start:end]):
+                label = "edition"
         if label not in LABELS:
             label = "other"
         if source.startswith("anystyle") and label == "volume":
             refined += _split_volume(text, start, end)
         else:
             refined.append((start, end, label))
+    marker = _MARKER.match(text)
+    if marker:
+        number = next(g for g in ("a", "b", "c") if marker.group(g))
+        first, last = marker.start(number), marker.end(number)
+        covering = [r for r in refined if r[0] < last and r[1] > first]
+        if not covering or all(r[2] == "note" and r[1] <= marker.end() for r in covering):
+            refined = [r for r in refined if r not in covering] + [(first, last, "other")]
     refined.sort()
     starts = [s for s, _, _ in refined]
     tokens = tokenize(text)
