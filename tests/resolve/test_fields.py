@@ -238,3 +238,10 @@ def test_given_and_family_swapped_is_cosmetic() -> None:
     swapped = item(author=(Person("R.", "Fridman"),))
     assert check_author(swapped, WORK).outcome == "cosmetic"
     assert check_author(item(author=(Person("Smith", "J."),)), WORK).outcome == "mismatch"
+
+
+def test_a_title_with_lost_characters_found_in_the_text_is_lost_not_another_work() -> None:
+    work = replace(WORK, title="A realistic widget for interactive charts")
+    spilled = item(title="A Realist\ufffdc Widget for Interactive Charts”. In Javascript for R")
+    text = "Coene, J. 2021. “A Realist???c Widget for Interactive Charts”. In Javascript for R."
+    assert outcomes(compare(spilled, work, text=text))["title"] == "lost-characters"

@@ -18,7 +18,7 @@ from refs.compare.journals import journal_similarity
 from refs.compare.text import fold, title_similarity
 from refs.model import FieldDiff, Item, Person, date_from_csl
 from refs.normalize.pages import normalize_pages
-from refs.normalize.text import LOST
+from refs.normalize.text import LOST, mark_lost_characters
 from refs.source import Work
 
 AGREE, COSMETIC, MISMATCH, LOST_CHARS, MISSING, ABSENT = (
@@ -239,7 +239,7 @@ def compare(
     """
     checks = [check_title(item, work, title_sim), *(rule(item, work) for rule in RULES)]
     if text:
-        folded = fold(_LINKS.sub(" ", text))
+        folded = fold(mark_lost_characters(_LINKS.sub(" ", text)))
         rest = _outside(
             fold(_ASIDES.sub(" ", _LINKS.sub(" ", text))), item.title, item.container_title
         )
@@ -328,6 +328,12 @@ def _from_text(check: Check, work: Work, text: str) -> Check:
         short_and_whole = len(title) >= 10 and f" {title} " in words
         if short_and_whole or title_in_text(text, work) >= 97:
             return Check("title", AGREE)
+        # The text prints the title with characters lost (`A Realist???c Widget`) where the
+        # parser could not cut it out: lost characters, found in the text.
+        if LOST in text and title_in_text(text, work) >= 90:
+            why = "characters lost in the printed title"
+            printed = check.diff.printed if check.diff else None
+            return _diff("title", LOST_CHARS, printed, work.title, why)
         return check
     if check.outcome != ABSENT:
         return check
