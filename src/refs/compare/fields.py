@@ -326,14 +326,14 @@ def _from_text(check: Check, work: Work, text: str) -> Check:
         title = fold(work.title or "")
         # A short title counts only printed whole, between word boundaries.
         short_and_whole = len(title) >= 10 and f" {title} " in words
-        if short_and_whole or title_in_text(text, work) >= 97:
-            return Check("title", AGREE)
         # The text prints the title with characters lost (`A Realist???c Widget`) where the
         # parser could not cut it out: lost characters, found in the text.
-        if LOST in text and title_in_text(text, work) >= 90:
+        printed = check.diff.printed if check.diff else None
+        if LOST in (printed or text) and title_in_text(text, work) >= 90:
             why = "characters lost in the printed title"
-            printed = check.diff.printed if check.diff else None
             return _diff("title", LOST_CHARS, printed, work.title, why)
+        if short_and_whole or title_in_text(text, work) >= 97:
+            return Check("title", AGREE)
         return check
     if check.outcome != ABSENT:
         return check
