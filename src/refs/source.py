@@ -69,9 +69,11 @@ class Work:
         linked: list[Relation] = []
         for kind, targets in self.relation.items():
             notice = _notice_kind(kind)
-            for target in targets if notice else ():
+            if notice is None:
+                continue
+            for target in targets:
                 doi = clean_doi(target)  # relation ids may be DOIs or doi.org URLs
-                if notice and doi and doi_key(doi) not in seen:
+                if doi and doi_key(doi) not in seen:
                     seen.add(doi_key(doi))
                     linked.append(Relation(notice, doi, "relation"))
         return self.updated_by + tuple(linked)
@@ -122,11 +124,7 @@ class Work:
             update_to=_relations(message.get("update-to")),
             relation=relation,
             raw=message,
-            years=frozenset(
-                date.year
-                for date in (issued, *map(date_from_csl, map(message.get, _YEAR_KEYS)))
-                if date is not None
-            ),
+            years=record_years(message, issued),
         )
 
 
@@ -146,6 +144,12 @@ def _notice_kind(relation: str) -> str | None:
 
 
 _YEAR_KEYS = ("published-print", "published-online", "published")
+
+
+def record_years(message: Mapping[str, Any], issued: Date | None) -> frozenset[int]:
+    """Every year a record dates its work: the work's date, print, online, published."""
+    dates = (issued, *(date_from_csl(message.get(key)) for key in _YEAR_KEYS))
+    return frozenset(date.year for date in dates if date is not None)
 
 
 def work_date(message: Mapping[str, Any]) -> Date | None:

@@ -11,15 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from refs.compare.journals import journal_similarity
 from refs.compare.text import fold, title_similarity
-from refs.model import FieldDiff, Item, Person, date_from_csl
+from refs.model import FieldDiff, Item, Person
 from refs.normalize.pages import normalize_pages
 from refs.normalize.text import LOST, mark_lost_characters
-from refs.source import Work
+from refs.source import Work, record_years
 
 AGREE, COSMETIC, MISMATCH, LOST_CHARS, MISSING, ABSENT = (
     "agree", "cosmetic", "mismatch", "lost-characters", "missing", "absent")  # fmt: skip
@@ -138,12 +139,7 @@ def check_author(item: Item, work: Work) -> Check:
 def registry_years(work: Work) -> frozenset[int] | set[int]:
     if work.years is not None:  # worked out when the record was read
         return work.years
-    years = {work.issued.year} if work.issued else set()
-    for key in ("published-print", "published-online", "published"):
-        date = date_from_csl(work.raw.get(key))
-        if date is not None:
-            years.add(date.year)
-    return years
+    return record_years(work.raw, work.issued)
 
 
 def check_year(item: Item, work: Work) -> Check:
@@ -239,10 +235,7 @@ def compare(
     """
     checks = [check_title(item, work, title_sim), *(rule(item, work) for rule in RULES)]
     if text:
-        folded = fold(mark_lost_characters(_LINKS.sub(" ", text)))
-        rest = _outside(
-            fold(_ASIDES.sub(" ", _LINKS.sub(" ", text))), item.title, item.container_title
-        )
+        folded, rest = _text_keys(text, item.title, item.container_title)
         checks = [_misread(c, item, work, rest) for c in checks]
         checks = [_from_text(c, work, folded) for c in checks]
     return checks
@@ -257,6 +250,15 @@ _ASIDES = re.compile(
     r"\b(?:epub(?: ahead of print)?|accessed|cited|retrieved|viewed|consulted)\b[^.;\]]*",
     re.IGNORECASE,
 )
+
+
+@lru_cache(maxsize=1024)
+def _text_keys(text: str, title: str | None, container: str | None) -> tuple[str, str]:
+    """The folded text (lost characters marked), and the folded text outside the parsed
+    title and journal without asides: worked out once per reference, not per candidate."""
+    unlinked = _LINKS.sub(" ", text)
+    folded = fold(mark_lost_characters(unlinked))
+    return folded, _outside(fold(_ASIDES.sub(" ", unlinked)), title, container)
 
 
 def _outside(folded: str, *names: str | None) -> str:
@@ -329,10 +331,11 @@ def _from_text(check: Check, work: Work, text: str) -> Check:
         # The text prints the title with characters lost (`A Realist???c Widget`) where the
         # parser could not cut it out: lost characters, found in the text.
         printed = check.diff.printed if check.diff else None
-        if LOST in (printed or text) and title_in_text(text, work) >= 90:
+        in_text = title_in_text(text, work)
+        if LOST in (printed or text) and in_text >= 90:
             why = "characters lost in the printed title"
             return _diff("title", LOST_CHARS, printed, work.title, why)
-        if short_and_whole or title_in_text(text, work) >= 97:
+        if short_and_whole or in_text >= 97:
             return Check("title", AGREE)
         return check
     if check.outcome != ABSENT:
