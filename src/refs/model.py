@@ -8,6 +8,7 @@ CSL-JSON item), every repair the normalisers made and any diagnostics.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -73,6 +74,21 @@ class Person:
             suffix=opt("suffix"),
             literal=opt("literal"),
         )
+
+    def map_names(self, fn: Callable[[str], str]) -> Person:
+        """`fn` applied to each non-empty family, given and literal name.
+
+        Returns this same object when `fn` changes nothing, so callers that map
+        every name of every reference make no copies in the common case.
+        """
+
+        def apply(value: str | None) -> str | None:
+            return fn(value) if value else value
+
+        family, given, literal = apply(self.family), apply(self.given), apply(self.literal)
+        if (family, given, literal) == (self.family, self.given, self.literal):
+            return self
+        return replace(self, family=family, given=given, literal=literal)
 
     def display(self) -> str:
         if self.literal:

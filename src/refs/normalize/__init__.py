@@ -77,13 +77,7 @@ DEFAULT_STEPS: tuple[Step, ...] = (
 
 
 def normalize_person(person: Person) -> Person:
-    def fix(value: str | None) -> str | None:
-        return collapse_spaces(fix_mojibake(value)) if value else value
-
-    family, given, literal = fix(person.family), fix(person.given), fix(person.literal)
-    if (family, given, literal) == (person.family, person.given, person.literal):
-        return person  # the common case: no copy
-    return replace(person, family=family, given=given, literal=literal)
+    return person.map_names(lambda name: collapse_spaces(fix_mojibake(name)))
 
 
 def normalize_item(

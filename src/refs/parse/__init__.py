@@ -102,15 +102,7 @@ def _unmask(item: Item) -> Item:
 
 
 def _unmask_person(person: Person) -> Person:
-    def unmask(value: str | None) -> str | None:
-        return value.replace(_MASK, "?") if value and _MASK in value else value
-
-    return replace(
-        person,
-        family=unmask(person.family),
-        given=unmask(person.given),
-        literal=unmask(person.literal),
-    )
+    return person.map_names(lambda name: name.replace(_MASK, "?"))
 
 
 def _parse(text: str, index: int, span: Span) -> Reference:
