@@ -130,6 +130,33 @@ def document(tmp_path: Path, bib: Path, tex: str) -> Path:
     return tmp_path
 
 
+# What each bibliography tool writes in its .blg about a bad entry, and how its .bbl
+# names a cited key.
+COMPLAINT = {
+    "bibtex": re.compile(r"^Warning--|error message|---line"),
+    "biber": re.compile(r"> (WARN|ERROR) - "),
+}
+CITED = {
+    "bibtex": re.compile(r"\\bibitem\{([^}]+)\}"),
+    "biber": re.compile(r"\\entry\{([^}]+)\}"),
+}
+
+
+def compile_silently(bib: Path, tex: str, tool: str, tmp_path: Path) -> None:
+    """pdflatex → `tool` → pdflatex: the tool exits 0 without a complaint in its .blg,
+    every key of `bib` reaches the .bbl, and both pdflatex runs are clean."""
+    work = document(tmp_path, bib, tex)
+    pdflatex(work)
+    done = run([tool, "doc"], work)
+    blg = (work / "doc.blg").read_text(encoding="utf-8", errors="replace")
+    complaints = [line for line in blg.splitlines() if COMPLAINT[tool].search(line)]
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert complaints == [], "\n".join(complaints)
+    bbl = (work / "doc.bbl").read_text(encoding="utf-8", errors="replace")
+    assert set(cite_keys_of(bib)) <= set(CITED[tool].findall(bbl))
+    pdflatex(work)
+
+
 # --- TeX ----------------------------------------------------------------------
 
 
@@ -137,38 +164,14 @@ def document(tmp_path: Path, bib: Path, tex: str) -> Path:
 @needs_bibtex
 @pytest.mark.parametrize("seed", sorted(SEEDS))
 def test_bibtex_plain_is_silent(seed: str, bib_files: dict[str, Path], tmp_path: Path) -> None:
-    work = document(tmp_path, bib_files[seed], CLASSIC)
-    pdflatex(work)
-    done = run(["bibtex", "doc"], work)
-    blg = (work / "doc.blg").read_text(encoding="utf-8", errors="replace")
-    complaints = [
-        line
-        for line in blg.splitlines()
-        if line.startswith("Warning--") or "error message" in line or "---line" in line
-    ]
-    assert done.returncode == 0, done.stdout
-    assert complaints == [], "\n".join(complaints)
-    bbl = (work / "doc.bbl").read_text(encoding="utf-8", errors="replace")
-    cited = set(re.findall(r"\\bibitem\{([^}]+)\}", bbl))
-    assert set(cite_keys_of(bib_files[seed])) <= cited
-    pdflatex(work)
+    compile_silently(bib_files[seed], CLASSIC, "bibtex", tmp_path)
 
 
 @pytest.mark.slow
 @needs_biber
 @pytest.mark.parametrize("seed", sorted(SEEDS))
 def test_biber_biblatex_is_silent(seed: str, bib_files: dict[str, Path], tmp_path: Path) -> None:
-    work = document(tmp_path, bib_files[seed], BIBLATEX)
-    pdflatex(work)
-    done = run(["biber", "doc"], work)
-    blg = (work / "doc.blg").read_text(encoding="utf-8", errors="replace")
-    complaints = [line for line in blg.splitlines() if re.search(r"> (WARN|ERROR) - ", line)]
-    assert done.returncode == 0, done.stdout[-2000:]
-    assert complaints == [], "\n".join(complaints)
-    bbl = (work / "doc.bbl").read_text(encoding="utf-8", errors="replace")
-    cited = set(re.findall(r"\\entry\{([^}]+)\}", bbl))
-    assert set(cite_keys_of(bib_files[seed])) <= cited
-    pdflatex(work)
+    compile_silently(bib_files[seed], BIBLATEX, "biber", tmp_path)
 
 
 # --- the exporter, without TeX ------------------------------------------------
