@@ -252,6 +252,11 @@ def _item(record: Record, score: float | int, select: frozenset[str] | None) -> 
 
 
 # --- filters ----------------------------------------------------------------------
+# A DOI *parameter* read as Crossref reads it, on purpose not `refs.ids.clean_doi`:
+# clean_doi repairs a DOI printed in a reference (trims a trailing `.` or `)`, URL
+# tails such as `/full`, `?query`; decodes `%2F`; finds the DOI inside text), while the
+# API looks up and validates the value as asked. Sharing it would change which records
+# a `doi:`/`updates:` filter finds and which values get Cayenne's `doi-not-valid`.
 _DOI = re.compile(r"^10\.\d{4,}(?:\.\d+)*/.+$", re.ASCII)
 _DOI_PREFIXES = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.IGNORECASE)
 _ISSN = re.compile(r"^\d{4}-?\d{3}[\dX]$", re.ASCII)
