@@ -12,8 +12,8 @@ from urllib.parse import unquote
 # A DOI inside arbitrary text: 10.NNNN[.NNNN]/suffix, suffix up to whitespace.
 # SICI DOIs hold `<` and `>` (`…<979::aid-bies12>3.0.co;2-o`): kept; a `>` closing
 # an angle-bracketed DOI is trimmed below.
-_DOI_IN_TEXT = re.compile(r"10\.\d{4,9}(?:\.\d+)*/[^\s\"]+", re.IGNORECASE)
-_DOI_EXACT = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
+_DOI_IN_TEXT = re.compile(r"10\.[0-9]{4,9}(?:\.[0-9]+)*/[^\s\"]+", re.IGNORECASE)
+_DOI_EXACT = re.compile(r"^10\.[0-9]{4,9}(?:\.[0-9]+)*/\S+$")
 # Leading forms users paste: doi:, DOI :, https://doi.org/, dx.doi.org…
 _DOI_PREFIX = re.compile(
     r"^\s*(?:doi\s*:\s*|(?:https?://)?(?:dx\.)?doi\.org/|info:doi/|urn:doi:)+", re.IGNORECASE

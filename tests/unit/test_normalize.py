@@ -204,3 +204,9 @@ def test_issue_in_the_volume_is_moved_with_a_repair() -> None:
 )
 def test_thousands_separators_and_epub_dates_in_pages(printed: str, expected: str) -> None:
     assert normalize_pages(printed) == expected
+
+
+def test_doi_prefix_digits_are_ascii() -> None:
+    # Crossref's registrant codes are ASCII digits; other scripts' digits are not a DOI.
+    assert ids.clean_doi("10.\u0661\u0662\u0663\u0664/x") is None
+    assert ids.clean_doi("10.1234/x\u0661") == "10.1234/x\u0661"  # the suffix is any character
