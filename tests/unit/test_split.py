@@ -247,6 +247,54 @@ def test_a_single_wrapped_reference() -> None:
     assert len(split_references(pasted)) == 1
 
 
+# --- flush left: where a line stops, against the list's column width ------------------
+
+# Two references that an author pattern cannot tell apart: a title first (`Beowulf:`), and
+# a place opening a wrapped line (`Philadelphia:`). The list's lines give a column width
+# of 74 characters (`_width`); a line ending at 64 or 62 characters is not short enough on
+# its own to end a reference.
+_AROUND = (
+    "Baddeley, A. (2012). Working memory: Theories, models, and controversies.\n"
+    "Annual Review of Psychology, 63, 1–29.\n"
+    "{}\n"
+    "Cohen, S., Janicki-Deverts, D., & Miller, G. E. (2007). Psychological stress\n"
+    "and disease. Journal of the American Medical Association, 298, 1685–1687.\n"
+    "Zhang, W. (2016). Sleep and memory consolidation in older adults. Sleep,\n"
+    "39(4), 821–830."
+)
+
+
+def first_lines(pasted: str) -> list[str]:
+    return [c.text.split("\n")[0] for c in split_references(pasted)]
+
+
+def test_a_line_with_room_for_the_next_word_ended_its_reference() -> None:
+    # `Beowulf:` would have fitted after `… California.` (64 + 1 + 8 < 74): the line was
+    # not wrapped there, its reference ended.
+    pasted = _AROUND.format(
+        "Hull, Matthew S. Government of Paper: The Materiality of Bureaucracy in Urban\n"
+        "Pakistan. Berkeley: The Regents of the University of California.\n"
+        "Beowulf: A New Verse Translation. Translated by Seamus Heaney. New York:\n"
+        "Farrar, Straus and Giroux, 2000."
+    )
+    assert [line[:8] for line in first_lines(pasted)] == [
+        "Baddeley", "Hull, Ma", "Beowulf:", "Cohen, S", "Zhang, W"
+    ]  # fmt: skip
+
+
+def test_a_line_without_room_for_the_next_word_was_wrapped() -> None:
+    # `Philadelphia:` would not have fitted after `… 271–313.` (62 + 1 + 13 > 74): the line
+    # was wrapped there, though it ends in a page range.
+    pasted = _AROUND.format(
+        'Spivak, Gayatri Chakravorty. "Can the Subaltern Speak?" In Marxism and the\n'
+        "Interpretation of Culture, ed. by Cary Nelson et al., 271–313.\n"
+        "Philadelphia: University of Pennsylvania Press, 1988."
+    )
+    chunks = split_references(pasted)
+    assert len(chunks) == 4
+    assert chunks[1].text.endswith("Philadelphia: University of Pennsylvania Press, 1988.")
+
+
 # --- numbered lists --------------------------------------------------------------------
 
 NUMBERED_PARAGRAPH = (

@@ -11,7 +11,8 @@ How a list is set is decided from the whole list, then each line is decided:
   column width (`_wrapped`);
 - a wrapped list: a line starts a reference when its score reaches `_START` —
   the author pattern it starts with, how the line before ends (`.` a DOI/URL, pages or a
-  year: yes; mid-phrase: no) and whether that line stopped short of the column width.
+  year: yes; mid-phrase: no) and whether that line stopped short of the column width,
+  leaving room for this line's first word (`_fit`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ _LEVEL_SHARE = 0.35  # author starts among the lines of an indentation level tha
 _WHOLE_SHARE = 0.85  # share of lines with a year and a reference's end: one per line
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d{2}[a-z]?\b")
 _FIT_LINES = 8  # a list this long whose lines all fit a width is wrapped, if any line continues
+_SHORT = 0.7  # a line shorter than this share of the width ended its reference …
+_FIT_SURE = 0.08  # … as did one leaving room for the next word with this share to spare …
+_FIT_LIKELY = 0.03  # … likely with this share; a line this long ran to the margin:
+_FULL = 0.93
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +49,7 @@ class _Features:
     open_end: bool  # cannot end one
     end: float
     year: bool  # holds a four-digit year
+    first: int  # length of its first word
 
 
 def _features(text: str) -> _Features:
@@ -57,6 +63,7 @@ def _features(text: str) -> _Features:
         open_end=open_end(stripped),
         end=end_score(stripped),
         year=bool(_YEAR.search(stripped)),
+        first=len(stripped.split(None, 1)[0]) if stripped else 0,
     )
 
 
@@ -179,14 +186,24 @@ def _width(feats: list[_Features]) -> int:
 
 
 def _score(prev: _Features, cur: _Features, width: int) -> float:
-    score = cur.author + prev.end
-    if prev.length < 0.7 * width:  # the line before stopped short: its reference ended
-        score += 1.5
-    elif prev.length < 0.85 * width:
-        score += 0.5
-    elif prev.length >= 0.93 * width:  # it ran to the margin: likely wrapped mid-reference
-        score -= 1.0
-    return score
+    return cur.author + prev.end + _fit(prev, cur, width)
+
+
+def _fit(prev: _Features, cur: _Features, width: int) -> float:
+    """Whether the line before stopped short: a wrapped line ends only where its next word
+    would not fit, so room left for the next line's first word means the reference ended
+    there. Characters stand for widths: in a proportional font a full line holds a few
+    more or fewer, so a word that fits by less than `_FIT_SURE` of the width is weak
+    evidence, and one that does not fit only a little against (a reference can end on a
+    long line)."""
+    margin = (width - prev.length - 1 - cur.first) / width
+    if prev.length < _SHORT * width or margin >= _FIT_SURE:
+        return 1.5
+    if margin >= _FIT_LIKELY:
+        return 1.0
+    if margin >= 0:
+        return 0.5
+    return -1.0 if prev.length >= _FULL * width else -0.5
 
 
 def _group(lines: list[Line], starts: list[bool]) -> list[list[Line]]:
