@@ -31,7 +31,7 @@ LO = _char_class(str.islower)
 # A surname: `Smith`, `LeCun`, `McDonald`, `O'Brien`, `D’Amico`, `Lévi-Strauss`, or in
 # capitals (`HAREL-BIRAUD`), after optional particles (`van der`, `de la`, `d'`).
 _NAME = rf"[{UP}](?:[{LO}]+(?:[{UP}][{LO}]+)?|[{LO}]*['’][{UP}]?[{LO}]+)(?:-[{UP}]?[{LO}]+)*"
-_CAPS = rf"[{UP}]{{2,}}(?:[-'’][{UP}]{{2,}})*"
+_CAPS = rf"(?:[{UP}]['’])?[{UP}]{{2,}}(?:[-'’][{UP}]{{2,}})*"  # `O’KEEFFE`
 _PARTICLE = (
     r"(?:(?:[Vv][ao]n|[Dd](?:e|er|en|el|ella|i|a|u|os|as)|[Ll][ae]|[Tt]e[nr]|[Zz]u|St\.?)\s+)*"
     r"(?:[dDlL]['’])?"
@@ -41,6 +41,11 @@ _SURNAME = (
     rf"{_PARTICLE}(?:{_NAME}|{_CAPS})"
     rf"(?:\s+(?:(?:d[aeiou]|de[lns]|della|dos|das|van|von|der|la|le|y)\s+)+{_NAME})?"
 )  # `Mendes da Costa`, `García de la Torre`
+# A word of an organisation's name, and its acronym in brackets (`(EPA)`, `(DoD)`).
+_ORG_WORD = (
+    rf"(?:[{UP}][\w’'&.-]*|of|for|and|the|on|de|du|des|la|le|da|do|e|et|y|für|und|der|di|del)"
+)
+_ACRONYM = rf"\([{UP}][{UP}{LO}&.]*[{UP}]\)"
 # Initials: `J.`, `J. K.`, `J.-P.`, `A.P.`, `Ch.`
 _INITIALS = rf"[{UP}][{LO}]?\.(?:\s?-?\s?[{UP}][{LO}]?\.)*"
 _YEAR = r"(?:1[6-9]|20)\d\d[a-z]?\b"
@@ -88,6 +93,14 @@ _STRONG = [
     ),
     # Vancouver without commas: `Zhu L Chen C Shi WJ`
     (re.compile(rf"^{_SURNAME}\s+[{UP}]{{1,3}}\s+{_SURNAME}\s+[{UP}]{{1,3}}\b"), 3.0),
+    # `Millar, et al.,`, `Devic et al.`, `Kuti I et al 2014`, `Bereni et alii`: a wrapped
+    # line almost never starts with a lone surname before `et al`.
+    (re.compile(rf"^{_SURNAME}(?:\s+[{UP}]{{1,3}})?,?\s+et\s+al(?:ii\b|\.|\b)"), 3.0),
+    # Initials in brackets (French): `Richard (H.), Gauthier (E.)`, `Niaux (R.),`
+    (re.compile(rf"^{_SURNAME}\s+\({_INITIALS}\)"), 3.0),
+    # A corporate author's acronym, then the year: `Department of Defense, United States
+    # (DoD). 2011.`, `National Research Council (NRC), 2010,`
+    (re.compile(rf"^(?:{_ORG_WORD}[\s,]+){{1,8}}{_ACRONYM}[.,:]?\s+\(?{_YEAR}"), 2.5),
 ]
 _WEAK = [
     # `BARNAUD Nicolas,`, `HAREL-BIRAUD, Hélène.` (not `EFSA Journal,`)
@@ -97,19 +110,34 @@ _WEAK = [
     (
         re.compile(
             rf"^{_SURNAME},\s+(?!{_MONTH}){_NAME}(?:\s+{_INITIALS}(?=\s|,|$)|(?:\s+{_NAME})?"
-            rf"(?=[,.]|\s+(?:and|&|\(|\(?{_YEAR})))"
-        ),
+            rf"(?=[,.;]|\s+(?:and|&|\(|\(?{_YEAR})|\s+(?:und|et|y|e)\s))"
+        ),  # … `Kegler, Ulrike;`, `Alkier, Stefan und …`
         2.5,
     ),
-    # Vancouver, one author or no comma after: `Tang J.`, `Smith AB:`
-    (re.compile(rf"^{_SURNAME}\s+[{UP}]{{1,3}}(?=[,.:;]|\s+(?:and|&)\s)"), 2.0),
-    # `SENNETT. Le travail`, `UNESCO, 2001`
-    (re.compile(rf"^{_CAPS}[.,]\s"), 1.5),
-    # Given name first: `Ulrike Schildmann (Hrsg.):`, `Pablo C. Diaz, City`
-    (re.compile(rf"^{_NAME}(?:\s+{_INITIALS})?\s+{_SURNAME}\s*(?=[(:]|,\s*[{UP}])"), 1.0),
-    # A year near the start, for corporate authors (`World Health Organization. (2020).`)
-    # and scripts without case (`鄧颖芝(2006).`)
-    (re.compile(rf"^[^\d\s][^\d]{{1,60}}?[\s(,]\(?{_YEAR}\)?[.,:](?:\s|$)"), 1.0),
+    # Vancouver, one author or no comma after: `Tang J.`, `Smith AB:`, `Gurarie V 2013`
+    (
+        re.compile(rf"^{_SURNAME}\s+[{UP}]{{1,3}}(?=[,.:;]|\s+(?:and|&)\s|\s+\(?{_YEAR})"),
+        2.0,
+    ),
+    # `SENNETT. Le travail`, `UNESCO, 2001`, `AMERICAN PSYCHIATRIC ASSOCIATION. DSM`
+    (re.compile(rf"^{_CAPS}(?:[\s-]+(?:{_CAPS}|DE|LA|DU|DES|ET|OF|AND|FOR|THE))*[.,]\s"), 1.5),
+    # A corporate author's acronym: `ARS Ile de France (ARS). Renforcer …`
+    (re.compile(rf"^(?:{_ORG_WORD}[\s,]+){{1,8}}{_ACRONYM}[.,:]?\s"), 1.5),
+    # Given name first: `Ulrike Schildmann (Hrsg.):`, `Pablo C. Diaz, City`,
+    # `Feng Luo and Stephan Tillmann`
+    (
+        re.compile(
+            rf"^{_NAME}(?:\s+{_INITIALS})?\s+{_SURNAME}\s*"
+            rf"(?=[(:]|,\s*[{UP}]|\s+(?:and|&|et|und)\s)"
+        ),
+        1.0,
+    ),
+    # The date after the first words, for corporate authors (`World Health Organization.
+    # (2020). Global …`, `Fundação João Pinheiro. 2015. Déficit …`) and scripts without
+    # case (`鄧颖芝(2006). …`): after a full stop or in brackets, and more follows. (A year
+    # after a comma, or ending the line, starts as many wrapped lines as references:
+    # `Refinement Workshop, 1992.`)
+    (re.compile(rf"^[^\d\s][^\d]{{1,60}}?(?:\.\s+\(?|\s?\(){_YEAR}\)?[.,:]\s+\S"), 1.0),
 ]
 # A bullet opens a reference in lists pasted from web pages.
 BULLET = re.compile(r"^\s*[•▪◦‣∙·*]\s+(?=\S)")
@@ -136,6 +164,7 @@ _OPEN_WORDS = frozenset(
      "a", "an", "de", "du", "des", "la", "le", "eds", "ed", "edited", "von", "van", "der",
      "den", "del", "y", "e"}
 )  # fmt: skip
+_QUOTES = frozenset("\"“”'‘’«»?")
 _LAST_WORD = re.compile(r"(\w+)\W*$")
 _TAIL_CHARS = 30
 
@@ -206,4 +235,14 @@ def end_score(line: str) -> float:
         return 0.0 if _END_ABBREVIATION.search(tail) else 1.0
     if last.isalpha():
         return -1.5
+    # Measured on wrapped reference strings, as last lines against inner lines: a closing
+    # bracket (`(HC17)`, `[hep-th]`) ends references 3–9 times as often, a number (an
+    # article number, a page) twice as often; a quote or `?` closes a title that the
+    # reference goes on after.
+    if last in ")]":
+        return 1.0
+    if last.isdigit():
+        return 0.5
+    if last in _QUOTES:
+        return -1.0
     return 0.0
