@@ -390,6 +390,16 @@ def test_bracketed_references_run_together_and_wrapped() -> None:
     )
 
 
+def test_a_numbered_reference_starting_in_lower_case_with_a_year() -> None:
+    # A title cut short at the start (`on the Market.`) after the next number: the year
+    # near its start shows a reference, not a number inside the text.
+    pasted = (
+        "1. Smith J. A first title. J Med. 2001;1:1-9. 2. on the Market. Int. J. "
+        "Nanomedicine 2014, 9, 4357–4373. 3. Jones K. Another title. J Biol. 2003;3:5-8."
+    )
+    assert [c.number for c in split_references(pasted)] == [1, 2, 3]
+
+
 def test_one_line_of_a_numbered_list_holding_two_references() -> None:
     pasted = (
         "1. Lee S, Park J. Gut microbiota and obesity. Nutrients. 2018;10(3):1-12.\n"

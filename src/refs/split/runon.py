@@ -30,6 +30,7 @@ _RUN_END = re.compile(
     r"\s+(?=\S)"
 )
 _YEAR = re.compile(r"(?<!\d)(?:1[6-9]|20)\d\d(?!\d)")
+_YEAR_EARLY = re.compile(r"^[^\d]{1,60}?[\s(,]\(?(?:1[6-9]|20)\d\d[a-z]?\b\)?[.,:](?:\s|$)")
 _MIN_RUNON = 40
 
 
@@ -81,10 +82,12 @@ def split_numbered_runs(body: list[Line]) -> list[Line]:
 
 def _starts_reference(text: str, style: str) -> bool:
     """A reference after an inline label starts with a capital, a quote, `———` or a name
-    particle (`van Beresteijn EC`); after `[n]`, with anything but a lower-case word."""
+    particle (`van Beresteijn EC`), or in lower case with a year near the start (a title
+    cut short, `on the Market. Int. J. Nanomedicine 2014, 9, …`); after `[n]`, with
+    anything but a lower-case word."""
     first = text[:1]
     if not first or first.islower():
-        return bool(first) and author_score(text) > 0
+        return bool(first) and (author_score(text) > 0 or bool(_YEAR_EARLY.match(text)))
     return style == "[]" or first.isalpha() or first in "\"“‘'«—―-"
 
 
