@@ -331,6 +331,34 @@ def test_reference_starts_without_initials() -> None:
         assert author_score(start) == score, start
 
 
+def test_a_number_or_a_separator_after_a_short_line_that_ended_a_reference() -> None:
+    # A line opening with a number, a dash or a year, or following a `;`, continues a
+    # wrapped reference, unless the line before ended one well short of the margin: a
+    # stray list number (`17.Creed`), a `- ` list, a year-first style (`1991: Ulf`), a
+    # reference closed by `;`. After a line that ran to the margin they go on joining.
+    pasted = (
+        "Baddeley, A. (2012). Working memory: Theories, models, and controversies.\n"
+        "Annual Review of Psychology, 63, 1–29.\n"
+        "17.Creed PA, Hicks RE, Machin MA. Behavioural plasticity and mental health\n"
+        "outcomes. J Occup Health Psychol. 2001;6:137-51.\n"
+        "- Y. GAUDEMET, « L’administration au grand jour : France », in Société de\n"
+        "législation comparée, 1983, p. 39 et s.\n"
+        "1991: Ulf Preuss-Lausitz: Widersprüche im Schulreformprozeß. Ansätze\n"
+        "flächendeckender Integration. Weinheim: Beltz.\n"
+        "Hegel, G. W. F. (1986). Werke in zwanzig Bänden. Frankfurt am Main: Suhrkamp.\n"
+        "20 vols. Edited by E. Moldenhauer and K. M. Michel.\n"
+        "H. Linschitz and J. Connolly, J. Am. Chem. Soc. 90, 2979 (1968);\n"
+        "M. Zaccanti, B. Deissler, C. D'Errico, M. Fattori, Nat. Phys. 5, 586 (2009).\n"
+        "Kurz, T. & Weiss, C. Surface plasmon modes, Phys. Rev. Lett. 86, 5413 (2001);\n"
+        "J. Smith, Phys. Rev. B 64, 1120 (2001).\n"
+        "Cohen, S., Janicki-Deverts, D., & Miller, G. E. (2007). Psychological stress\n"
+        "and disease. Journal of the American Medical Association, 298, 1685–1687."
+    )
+    assert [(c.start_line, c.end_line) for c in split_references(pasted)] == [
+        (1, 2), (3, 4), (5, 6), (7, 8), (9, 10), (11, 11), (12, 12), (13, 14), (15, 16)
+    ]  # fmt: skip
+
+
 def test_a_year_after_a_comma_does_not_start_a_reference() -> None:
     # The date after a corporate author is set off by a full stop or brackets, with more
     # after it; a year after a comma, or ending the line, is as often a wrapped line's.

@@ -21,7 +21,15 @@ import math
 import re
 from dataclasses import dataclass
 
-from refs.split.signals import BULLET, author_score, continues, end_score, open_end
+from refs.split.signals import (
+    BULLET,
+    NUMBERED,
+    SEPARATED_END,
+    author_score,
+    continues,
+    end_score,
+    open_end,
+)
 
 Line = tuple[int, str]  # (1-based line number, text)
 
@@ -38,6 +46,7 @@ _SHORT = 0.7  # a line shorter than this share of the width ended its reference 
 _FIT_SURE = 0.08  # … as did one leaving room for the next word with this share to spare …
 _FIT_LIKELY = 0.03  # … likely with this share; a line this long ran to the margin:
 _FULL = 0.93
+_SURE = 1.5  # `_fit` when the line before surely stopped short
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +59,8 @@ class _Features:
     end: float
     year: bool  # holds a four-digit year
     first: int  # length of its first word
+    numbered: bool  # opens with a list number, a dash or a year (`NUMBERED`)
+    separated: bool  # ends as a reference ends, then `,` or `;` (`SEPARATED_END`)
 
 
 def _features(text: str) -> _Features:
@@ -64,6 +75,8 @@ def _features(text: str) -> _Features:
         end=end_score(stripped),
         year=bool(_YEAR.search(stripped)),
         first=len(stripped.split(None, 1)[0]) if stripped else 0,
+        numbered=bool(NUMBERED.match(stripped)),
+        separated=bool(SEPARATED_END.search(stripped)),
     )
 
 
@@ -85,7 +98,8 @@ def segment(lines: list[Line]) -> list[list[Line]]:
             return [[line] for line in lines]
         width = _width(feats)
         starts = [True] + [
-            not certain[i - 1] and _score(feats[i - 1], feats[i], width) >= _START
+            (not certain[i - 1] or _after_a_short_end(feats[i - 1], feats[i], width))
+            and _score(feats[i - 1], feats[i], width) >= _START
             for i in range(1, len(feats))
         ]
     return _group(lines, starts)
@@ -110,9 +124,10 @@ def split_blocks(blocks: list[list[Line]]) -> list[list[Line]]:
             if level is not None:
                 inside += (feats[i].indent > low) == level
             else:
-                inside += not _certain_continuation(feats, i) and (
-                    _score(feats[i - 1], feats[i], width) >= _START
-                )
+                inside += (
+                    not _certain_continuation(feats, i)
+                    or _after_a_short_end(feats[i - 1], feats[i], width)
+                ) and _score(feats[i - 1], feats[i], width) >= _START
     if inside < len(blocks):
         return blocks
     # Blank lines are incidental here: the lines are one list, a page break may even fall
@@ -154,6 +169,19 @@ def _min_indent(feats: list[_Features]) -> int:
 
 def _certain_continuation(feats: list[_Features], i: int) -> bool:
     return feats[i].continues or feats[i - 1].open_end
+
+
+def _after_a_short_end(prev: _Features, cur: _Features, width: int) -> bool:
+    """A certain continuation starts a reference after all when the line before ended one
+    well short of the margin (`_fit` sure), and: this line opens with a list number, a dash
+    or a year-first date (stray labels, `- ` lists), or the line before ends a reference
+    then `,`/`;` and this line starts with an author. A wrapped line's predecessor runs to
+    the margin, so a number or a separator there does not show a reference going on."""
+    if _fit(prev, cur, width) < _SURE:
+        return False
+    if cur.numbered:
+        return prev.end >= 1.0 and not prev.open_end
+    return prev.separated and not cur.continues and cur.author >= 2.5
 
 
 def _start_level(feats: list[_Features]) -> bool | None:
@@ -198,7 +226,7 @@ def _fit(prev: _Features, cur: _Features, width: int) -> float:
     long line)."""
     margin = (width - prev.length - 1 - cur.first) / width
     if prev.length < _SHORT * width or margin >= _FIT_SURE:
-        return 1.5
+        return _SURE
     if margin >= _FIT_LIKELY:
         return 1.0
     if margin >= 0:

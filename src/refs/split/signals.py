@@ -141,6 +141,15 @@ _WEAK = [
 ]
 # A bullet opens a reference in lists pasted from web pages.
 BULLET = re.compile(r"^\s*[•▪◦‣∙·*]\s+(?=\S)")
+# A list number, a dash or a year before a word, opening a line: `17.Creed PA`, `[23].
+# Surewicz WK`, `(63) Adamo`, `16-Lindquist TJ`, `- Y. GAUDEMET`, `1991: Ulf`, `2012 smith`
+# (not `10th ed.`, `2001;12:33`). Such a line is a reference's start only after a line
+# that ended one well short of the margin (`lines.py`).
+NUMBERED = re.compile(
+    r"^\s*(?:\[\s*\d{1,4}\s*\]\.?\s*|\(\d{1,4}\)\s*|\d{1,4}(?:[.):-]\s*|\s+)|[-–]\s*)(?=[^\W\d_])"
+)
+# A reference's end, then a comma or semicolon: `… 90, 2979 (1968);`, `… 549-570;`, `1988),`
+SEPARATED_END = re.compile(r"[\d)\]]\s*[,;]$")
 
 # `DOI : …`, `URL : …`, a bare DOI/URL line: these finish the reference above them.
 TAIL = re.compile(
