@@ -359,6 +359,34 @@ def test_a_number_or_a_separator_after_a_short_line_that_ended_a_reference() -> 
     ]  # fmt: skip
 
 
+def test_short_references_with_a_few_wrapped_at_the_margin() -> None:
+    # Nearly every line holds a year and ends like a reference, as in a list one per line;
+    # but the longest lines end mid-reference and the next line certainly continues them.
+    pasted = (
+        "A. Werthmüller et al., Hyp. Interact. 103 (1996) 147.\n"
+        "T. Matsuzaki et al., Nucl. Instr. Meth. A 465 (2001) 365.\n"
+        "S. G. Basiladze et al., Zh. Eksp. Teor. Fiz. 49 (1965) 1042 [Sov. Phys. JETP 22\n"
+        "(1966) 725].\n"
+        "M. Bonesini et al., J. Instrum. 12 (2017) C03035.\n"
+        "N. C. Mukhopadhyay, Phys. Rep. 30 (1977) 1.\n"
+        "R. Brun and F. Rademakers, Nucl. Instrum. Meth. A 389 (1997) 81 [Comput. Phys. 12\n"
+        "(1998) 3].\n"
+        "D. Bakalov et al., Phys. Lett. A 379 (2015) 151.\n"
+        "S. Agostinelli et al., Nucl. Instr. Meth. A 506 (2003) 250.\n"
+        "L. Schellenberg et al., Muonic Atoms and Molecules (1993) 187 [Hyperfine Int. 82\n"
+        "(1993) 5].\n"
+        "A. Dupays, Phys. Rev. A 72 (2005) 054501.\n"
+        "V. A. Andreev et al., Phys. Rev. C 91 (2015) 055502.\n"
+        "C. Chiccoli, V. I. Korobov et al., Muon Catal. Fusion 7 (1992) 87 [Sov. Phys. 55\n"
+        "(1992) 12]."
+    )
+    spans = [(c.start_line, c.end_line) for c in split_references(pasted)]
+    assert spans == [
+        (1, 1), (2, 2), (3, 4), (5, 5), (6, 6), (7, 8), (9, 9), (10, 10), (11, 12), (13, 13),
+        (14, 14), (15, 16)
+    ]  # fmt: skip
+
+
 def test_a_year_after_a_comma_does_not_start_a_reference() -> None:
     # The date after a corporate author is set off by a full stop or brackets, with more
     # after it; a year after a comma, or ending the line, is as often a wrapped line's.
@@ -366,6 +394,8 @@ def test_a_year_after_a_comma_does_not_start_a_reference() -> None:
     assert author_score("Fundação João Pinheiro. 2015. Déficit Habitacional no Brasil") > 0
     assert author_score("Refinement Workshop, 1992.") == 0
     assert author_score("Portland, OR, April 1991.") == 0
+    assert author_score("EMBO J 1997; 16:2307-2318.") == 0  # a journal's year
+    assert author_score("Gurarie V 2013 Logarithmic operators") > 0
 
 
 def test_how_a_line_ends() -> None:

@@ -46,6 +46,7 @@ _SHORT = 0.7  # a line shorter than this share of the width ended its reference 
 _FIT_SURE = 0.08  # … as did one leaving room for the next word with this share to spare …
 _FIT_LIKELY = 0.03  # … likely with this share; a line this long ran to the margin:
 _FULL = 0.93
+_LONGEST = 0.85  # share of the longest line's length from which a line is a long one
 _SURE = 1.5  # `_fit` when the line before surely stopped short
 
 
@@ -142,7 +143,7 @@ def _wrapped(feats: list[_Features], certain: list[bool]) -> bool:
     some length. (On real strings one per line, certain continuations are ≤ 16% of lines,
     author starts ≥ 58%, and 95% of 20-line lists have a line 15% longer than the width;
     wrapped at 70–90 columns: ≥ 29%, ≤ 44%, and such a line in one list in 25.)"""
-    if not any(certain) or _whole_lines(feats):
+    if not any(certain) or _whole_lines(feats, certain):
         return False
     width = _width(feats)
     over = sum(f.length > _OVER_WIDTH * width for f in feats)
@@ -156,10 +157,19 @@ def _wrapped(feats: list[_Features], certain: list[bool]) -> bool:
     )
 
 
-def _whole_lines(feats: list[_Features]) -> bool:
+def _whole_lines(feats: list[_Features], certain: list[bool]) -> bool:
     """Nearly every line holds a year and ends as a reference ends: one reference per line,
-    however messy a few of them are. (A wrapped list's inner lines rarely do both.)"""
-    whole = sum(f.year and f.end > 0 for f in feats)
+    however messy a few of them are. (A wrapped list's inner lines rarely do both.) A line
+    that the next one certainly continues, and as long as the longest lines, is not whole
+    however it ends (`… Fiz. 49 (1965) 1042 [Sov. Phys. JETP 22` + `( 1966) 725 ].`): a
+    wrapped list's longest lines are at its margin, a list one per line has no margin."""
+    longest = max(f.length for f in feats)
+    whole = sum(
+        f.year
+        and f.end > 0
+        and not (i < len(certain) and certain[i] and f.length >= _LONGEST * longest)
+        for i, f in enumerate(feats)
+    )
     return whole >= _WHOLE_SHARE * len(feats)
 
 

@@ -115,8 +115,11 @@ _WEAK = [
         2.5,
     ),
     # Vancouver, one author or no comma after: `Tang J.`, `Smith AB:`, `Gurarie V 2013`
+    # (not a journal's year, `EMBO J 1997; 16:`)
     (
-        re.compile(rf"^{_SURNAME}\s+[{UP}]{{1,3}}(?=[,.:;]|\s+(?:and|&)\s|\s+\(?{_YEAR})"),
+        re.compile(
+            rf"^{_SURNAME}\s+[{UP}]{{1,3}}(?=[,.:;]|\s+(?:and|&)\s|\s+\(?{_YEAR}\)?(?!\s*;))"
+        ),
         2.0,
     ),
     # `SENNETT. Le travail`, `UNESCO, 2001`, `AMERICAN PSYCHIATRIC ASSOCIATION. DSM`
