@@ -387,6 +387,26 @@ def test_short_references_with_a_few_wrapped_at_the_margin() -> None:
     ]  # fmt: skip
 
 
+def test_a_list_s_own_way_of_starting_references_is_learnt() -> None:
+    # `Given Surname: Title` is a weak author pattern. Four references surely start so
+    # (first, or after a short line ending one); the fifth follows a line that ran to the
+    # margin, and starts the same way.
+    pasted = (
+        "Georg Feuser: Ideengeschichte der Integration und ihre Folgen. In: Handlexikon der\n"
+        "Integrationspädagogik. Bochum: projekt verlag 2008, S. 82-90.\n"
+        "Jutta Schöler: Die Arbeit von Milani-Comparetti und ihre Bedeutung für die\n"
+        "schulische Integration. Berlin: Luchterhand 1995, S. 10-20.\n"
+        "Helmut Reiser: Positionspapier zur Fortsetzung der schulischen Integration von\n"
+        "behinderten Kindern in Hessen. Frankfurt: Diesterweg 1993, S. 279-283.\n"
+        "Ulf Preuss-Lausitz: Widersprüche im Schulreformprozess. Ansätze flächendeckender\n"
+        "Integration in West-Berlin und Erfahrungen. Weinheim und Basel: Beltz Verlag 1991.\n"
+        "Wolfgang Jantzen: Sonderschule und Infrastruktur. Weinheim: Beltz 1981, S. 73-100."
+    )
+    assert [(c.start_line, c.end_line) for c in split_references(pasted)] == [
+        (1, 2), (3, 4), (5, 6), (7, 8), (9, 9)
+    ]  # fmt: skip
+
+
 def test_a_year_after_a_comma_does_not_start_a_reference() -> None:
     # The date after a corporate author is set off by a full stop or brackets, with more
     # after it; a year after a comma, or ending the line, is as often a wrapped line's.

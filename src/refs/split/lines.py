@@ -12,13 +12,15 @@ How a list is set is decided from the whole list, then each line is decided:
 - a wrapped list: a line starts a reference when its score reaches `_START` —
   the author pattern it starts with, how the line before ends (`.` a DOI/URL, pages or a
   year: yes; mid-phrase: no) and whether that line stopped short of the column width,
-  leaving room for this line's first word (`_fit`).
+  leaving room for this line's first word (`_fit`), and whether it starts the way this
+  list's references surely start (`_start_shapes`).
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from refs.split.signals import (
@@ -48,6 +50,9 @@ _FIT_LIKELY = 0.03  # … likely with this share; a line this long ran to the ma
 _FULL = 0.93
 _LONGEST = 0.85  # share of the longest line's length from which a line is a long one
 _SURE = 1.5  # `_fit` when the line before surely stopped short
+_SHAPE = 1.0  # score for a line shaped as this list's references start (`_start_shapes`)
+_SHAPE_SEEN = 3
+_SHAPE_SHARE = 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,7 @@ class _Features:
     first: int  # length of its first word
     numbered: bool  # opens with a list number, a dash or a year (`NUMBERED`)
     separated: bool  # ends as a reference ends, then `,` or `;` (`SEPARATED_END`)
+    shape: str  # its first two words' classes (`_shape`)
 
 
 def _features(text: str) -> _Features:
@@ -78,6 +84,7 @@ def _features(text: str) -> _Features:
         first=len(stripped.split(None, 1)[0]) if stripped else 0,
         numbered=bool(NUMBERED.match(stripped)),
         separated=bool(SEPARATED_END.search(stripped)),
+        shape=_shape(stripped),
     )
 
 
@@ -98,12 +105,65 @@ def segment(lines: list[Line]) -> list[list[Line]]:
         if not _wrapped(feats, certain):
             return [[line] for line in lines]
         width = _width(feats)
+        shapes = _start_shapes(feats, certain, width)
         starts = [True] + [
             (not certain[i - 1] or _after_a_short_end(feats[i - 1], feats[i], width))
-            and _score(feats[i - 1], feats[i], width) >= _START
+            and _score(feats[i - 1], feats[i], width) + _SHAPE * (feats[i].shape in shapes)
+            >= _START
             for i in range(1, len(feats))
         ]
     return _group(lines, starts)
+
+
+def _start_shapes(feats: list[_Features], certain: list[bool], width: int) -> set[str]:
+    """How this list's references start, learnt from the list: the shapes (`_shape`) of
+    the lines that surely start one — the first line, and each line after one that ended a
+    reference well short of the margin — when a shape is seen there at least
+    `_SHAPE_SEEN` times and makes up most (`_SHAPE_SHARE`) of the lines of that shape.
+    A list is set in one style, so its other references start the same way, also after a
+    reference whose last line ran to the margin; a shape that wrapped lines start with
+    as often (`U U`, two capitalised words) is not learnt."""
+    sure: Counter[str] = Counter()
+    for i, f in enumerate(feats):
+        if i == 0 or (
+            not certain[i - 1] and feats[i - 1].end >= 1 and _fit(feats[i - 1], f, width) >= _SURE
+        ):
+            sure[f.shape] += 1
+    if not sure:
+        return set()
+    every = Counter(f.shape for f in feats)
+    return {s for s, n in sure.items() if n >= _SHAPE_SEEN and n >= _SHAPE_SHARE * every[s]}
+
+
+def _token_class(token: str) -> str:
+    """A word's class for `_shape`: `U` capitalised, `C` capitals, `I` initials (`J.`,
+    `J.-P.`, `AB`), `l` lower case, `o` a letter without case, `d` a digit, `q` a quote,
+    `p` other; then its trailing `,` `.` `;` `:`."""
+    core = token.rstrip(",.;:")
+    end = token[len(core) : len(core) + 1]
+    first = core[:1]
+    if not first:
+        return "p" + end
+    if first.isdigit():
+        return "d" + end
+    if not first.isalpha():
+        return ("q" if first in "\"“”‘’'«" else "p") + end
+    if first.islower():
+        return "l" + end
+    if not first.isupper():
+        return "o" + end
+    letters = [c for c in core if c.isalpha()]
+    if all(c.isupper() for c in letters):
+        if len(letters) == 1 or ("." in token and len(letters) <= 3):
+            return "I"
+        return "C" + end
+    return "U" + end
+
+
+def _shape(text: str) -> str:
+    """The classes of a line's first two words: `Smith, J. A.` → `U, I`, `Georg Feuser:
+    Editorial` → `U U:`, `김영상, 김영익,` → `o, o,`."""
+    return " ".join(_token_class(t) for t in text.split(None, 2)[:2])
 
 
 def split_blocks(blocks: list[list[Line]]) -> list[list[Line]]:
