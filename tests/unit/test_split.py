@@ -327,6 +327,10 @@ def test_reference_starts_without_initials() -> None:
         ("AMERICAN PSYCHIATRIC ASSOCIATION. DSM IV-TR Manuel", 1.5),
         ("ARS Ile de France (ARS). Renforcer et développer", 1.5),
         ("Feng Luo and Stephan Tillmann, Angle structures", 1.0),
+        ("김영상, 김영익, '증강현실을 적용한 관광지'", 2.5),
+        ("周向永.趙俊偉.李亞氷, 1996, 辽宁开原", 2.5),
+        ("田尻義了, 2003, 弥生時代小形仿製鏡", 2.5),
+        ("국가안보, 국민안전학회지, 제1권, pp. 243-272, 2015.", 0.0),  # a wrapped line
     ]:
         assert author_score(start) == score, start
 

@@ -41,6 +41,8 @@ _SURNAME = (
     rf"{_PARTICLE}(?:{_NAME}|{_CAPS})"
     rf"(?:\s+(?:(?:d[aeiou]|de[lns]|della|dos|das|van|von|der|la|le|y)\s+)+{_NAME})?"
 )  # `Mendes da Costa`, `García de la Torre`
+# A Han character, kana or Hangul: scripts without case.
+_CJK = r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 # A word of an organisation's name, and its acronym in brackets (`(EPA)`, `(DoD)`).
 _ORG_WORD = (
     rf"(?:[{UP}][\w’'&.-]*|of|for|and|the|on|de|du|des|la|le|da|do|e|et|y|für|und|der|di|del)"
@@ -93,6 +95,11 @@ _STRONG = [
     ),
     # Vancouver without commas: `Zhu L Chen C Shi WJ`
     (re.compile(rf"^{_SURNAME}\s+[{UP}]{{1,3}}\s+{_SURNAME}\s+[{UP}]{{1,3}}\b"), 3.0),
+    # Names in Chinese, Japanese or Korean, several (`김영상, 김영익,`, `周向永.趙俊偉.`) or one
+    # before the year (`田尻義了, 2003,`): 2–4 characters each. (On the bench's strings
+    # wrapped: 222 first lines, no wrapped line.)
+    (re.compile(rf"^{_CJK}{{2,3}}(?:\s?[,.、·]\s?{_CJK}{{2,3}})+(?=[\s,.(、·]|$)"), 2.5),
+    (re.compile(rf"^{_CJK}{{2,4}}\s?[,.]?\s?\(?{_YEAR}"), 2.5),
     # `Millar, et al.,`, `Devic et al.`, `Kuti I et al 2014`, `Bereni et alii`: a wrapped
     # line almost never starts with a lone surname before `et al`.
     (re.compile(rf"^{_SURNAME}(?:\s+[{UP}]{{1,3}})?,?\s+et\s+al(?:ii\b|\.|\b)"), 3.0),
