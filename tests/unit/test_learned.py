@@ -21,7 +21,7 @@ from refs.parse.learned.crf import (
     read_date,
     split_people,
 )
-from refs.parse.learned.features import featurize
+from refs.parse.learned.features import Lexicon, featurize
 from refs.parse.learned.tokens import tokenize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -389,3 +389,70 @@ def test_convert_splits_anystyle_volume_and_trims_cues() -> None:
     assert [example.tokens[i].text for i, label in enumerate(example.labels) if label == OUTSIDE] == [
         ".", "(", ")", ".", ".", ",", "vol", ".", ",", "no", ".", ",", "pp", ".", "."
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("piece", "want"),
+    [
+        ("83, 1,", [("83", "volume"), ("1", "issue")]),
+        ("38:6:", [("38", "volume"), ("6", "issue")]),
+        ("n°68.", [("68", "issue")]),
+        ("Tome 26, numéro 4,", [("26", "volume"), ("4", "issue")]),
+        ("Vol. 41, No. 2, Part 1, Mai,", [("41", "volume"), ("2", "issue")]),
+        ("23(1984)1,", [("23", "volume"), ("1984", "date"), ("1", "issue")]),
+        ("Feb 2011;25(2):", [("2011", "date"), ("25", "volume"), ("2", "issue")]),
+        ("<italic>29</italic>(10),", [("29", "volume"), ("10", "issue")]),
+        ("Special Paper 307,", [("Special Paper 307,", "volume")]),  # not a shape it reads
+        ("2 vols.", [("2 vols.", "volume")]),
+    ],
+)
+def test_convert_reads_anystyle_volume_spans_number_by_number(
+    piece: str, want: list[tuple[str, str]]
+) -> None:
+    from refs.parse.learned import train
+
+    got = train._split_volume(piece, 0, len(piece))
+    assert [(piece[a:b], label) for a, b, label in got] == want
+
+
+def test_lexicon_marks_known_fields_printed_as_fields() -> None:
+    from refs.parse.learned import train
+
+    known = "Doe, J. (2009). A title. Preventing Chronic Disease, 3, 1-9."
+    spans = [[0, 6, "author", "a"], [9, 13, "date", "d"], [16, 23, "title", "t"],
+             [25, 51, "container-title", "j"], [53, 54, "volume", "v"], [56, 59, "pages", "p"]]  # fmt: skip
+    lexicon = train.build_lexicon([train.convert("t:1", "grobid-train", known, spans)])
+    assert lexicon == {"preventingchronicdisease": "c"}
+
+    def marked(text: str) -> list[str]:
+        tokens = tokenize(text)
+        return [
+            t.text
+            for t, f in zip(tokens, featurize(tokens, Lexicon(lexicon)), strict=True)
+            if "gz=c" in f
+        ]
+
+    assert marked("Roe, A. Other work. Preventing Chronic Disease 12(3), 4.") == [
+        "Preventing", "Chronic", "Disease"
+    ]  # fmt: skip
+    # Inside a longer stretch of words it is not a field of its own.
+    assert marked("Roe, A. On preventing chronic disease in mice. J Biol, 4.") == []
+    assert "gz=c" not in str(featurize(tokenize("Preventing Chronic Disease.")))  # no lexicon
+
+
+def test_lexicon_round_trips_through_its_file(tmp_path: Path) -> None:
+    path = tmp_path / "m-lexicon.txt.gz"
+    crf.write_lexicon(path, {"nature": "c", "cambridge": "lp"})
+    first = path.read_bytes()
+    assert crf.read_lexicon(path).codes == {"nature": "c", "cambridge": "lp"}
+    crf.write_lexicon(path, {"cambridge": "lp", "nature": "c"})
+    assert path.read_bytes() == first  # reproducible bytes
+    assert not crf.read_lexicon(tmp_path / "missing.gz")
+
+
+def test_corpus_agreement_scores_texts_both_projects_labelled(shared: Path) -> None:
+    from refs.parse.learned import train
+
+    score = train.corpus_agreement(shared)
+    assert score.references > 500  # ~630 texts are in both files
+    assert 0.5 < score.macro_f1() < 1.0

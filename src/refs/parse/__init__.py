@@ -79,6 +79,9 @@ _LOST_IN_WORD = re.compile(r"(?<=[^\W\d_])\?+(?=[^\W\d_])|(?<=[^\W\d_])\?{2,}|\?
 _MASK = "\u01c2"  # ǂ, a letter no reference prints
 
 
+_LOW_CONFIDENCE = "low confidence"  # in the trained parser's diagnostic when it is unsure
+
+
 def _parse_learned_keeping_lost(text: str) -> tuple[Item, list[str]]:
     if "?" not in text or _MASK in text:
         return parse_learned(text)
@@ -144,9 +147,12 @@ def _parse(text: str, index: int, span: Span) -> Reference:
         item, diagnostics = rule_read
     elif learned_available() and any(c.isalnum() for c in main):  # other styles: trained parser
         item, diagnostics = _parse_learned_keeping_lost(main)
-        rule = parse_authordate(main) if item.title is None and style == "authordate" else None
+        unsure = item.title is None or any(_LOW_CONFIDENCE in d for d in diagnostics)
+        rule = parse_authordate(main) if unsure and style == "authordate" else None
         if rule and rule[0].title and not rule[1]:
-            item, diagnostics = rule  # the trained parser read no title, the APA rules did
+            # The trained parser read no title or is unsure of its reading, and the APA
+            # grammar read the whole reference: the grammar's reading is the better bet.
+            item, diagnostics = rule
         else:
             style = "learned"
         item = year_volume(item, main)

@@ -10,16 +10,17 @@ read is said in the diagnostics.
 
 from __future__ import annotations
 
+import gzip
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from refs.model import Date, Item, Person
 from refs.normalize.names import parse_name
-from refs.parse.learned.features import featurize
+from refs.parse.learned.features import Lexicon, featurize
 from refs.parse.learned.tokens import Token, tokenize
 
 __all__ = [
@@ -40,6 +41,15 @@ LABELS: tuple[str, ...] = (
 )  # fmt: skip
 OUTSIDE = "O"  # separators between fields
 MODEL_PATH = Path(__file__).with_name("model.crfsuite")
+
+
+# Known journal, publisher and place names from the training data (features.Lexicon), one
+# `codes<TAB>key` per line, gzipped; written by the training beside the model.
+def lexicon_path(model: Path) -> Path:
+    return model.with_name(model.stem + "-lexicon.txt.gz")
+
+
+LEXICON_PATH = lexicon_path(MODEL_PATH)
 LOW_CONFIDENCE = 0.5  # below this probability of the best labelling, say so
 MAX_TOKENS = 400  # longer strings are tagged on their first MAX_TOKENS tokens
 
@@ -68,6 +78,29 @@ def _tagger() -> Any:
     tagger = pycrfsuite.Tagger()
     tagger.open(str(MODEL_PATH))
     return tagger
+
+
+@cache
+def _lexicon() -> Lexicon:
+    return read_lexicon(LEXICON_PATH)
+
+
+def read_lexicon(path: Path) -> Lexicon:
+    """The lexicon written by `write_lexicon`; empty when the file is missing."""
+    try:
+        text = gzip.decompress(path.read_bytes()).decode("utf-8")
+    except FileNotFoundError:
+        return Lexicon({})
+    pairs = (line.partition("\t") for line in text.splitlines())
+    return Lexicon({key: codes for codes, _, key in pairs})
+
+
+def write_lexicon(path: Path, codes: Mapping[str, str]) -> None:
+    """Sorted lines, gzip without a timestamp: the same training gives the same bytes."""
+    lines = "".join(f"{codes[key]}\t{key}\n" for key in sorted(codes))
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(gzip.compress(lines.encode("utf-8"), compresslevel=9, mtime=0))
+    tmp.replace(path)
 
 
 def available() -> bool:
@@ -101,7 +134,7 @@ def tag(text: str) -> Tagged:
     tokens = tokenize(text)[:MAX_TOKENS]
     if not tokens:
         return Tagged([], [], 1.0)
-    xseq = featurize(tokens)
+    xseq = featurize(tokens, _lexicon())
     tagger = _tagger()
     with _lock:
         labels: list[str] = tagger.tag(xseq)

@@ -3,7 +3,9 @@
 `featurize(tokens)` turns a tokenised reference into one list of feature strings per
 token: what the token is (lower-cased word, shape, case, digits, punctuation, kind),
 which small lexicons it is in (given names, months, journal words and abbreviations,
-publisher and place words, cue words such as `pp`, `vol`, `eds`), where it stands
+publisher and place words, cue words such as `pp`, `vol`, `eds`), whether it lies in a
+stretch printed exactly like a journal, publisher or place name of the training data
+(the `Lexicon` the training writes beside the model), where it stands
 (relative position, the punctuation around it, inside brackets or quotes, sentence index
 × after a year × after `In`, sentences still to come, a number ahead in its sentence, an
 editor cue just ahead or behind), and the same for its neighbours. Every feature string
@@ -15,15 +17,40 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from refs.parse.learned.tokens import Token
 
-__all__ = ["FEATURES_VERSION", "featurize"]
+__all__ = ["FEATURES_VERSION", "LEXICON_LABELS", "Lexicon", "featurize", "lexicon_key"]
 
 # Bump when the features change: a model is only valid with the features it was trained on.
-FEATURES_VERSION = 4
+FEATURES_VERSION = 5
+
+# A lexicon of whole fields seen in the training data: folded text → the labels it had
+# there (a subset of LEXICON_LABELS). Journal, publisher and place names recur across
+# references, so a stretch printed exactly like a known journal is most likely a journal:
+# this is what tells `Preventing Chronic Disease` (a journal) from the end of a title.
+LEXICON_LABELS = {"container-title": "c", "publisher": "p", "location": "l"}
+LEXICON_MAX_TOKENS = 16  # the longest stretch looked up (tokens)
+LEXICON_MIN_KEY = 4  # shorter keys (`In`, `pp`) say nothing
+
+
+class Lexicon:
+    """Known fields (folded text → label codes), and what makes looking them up cheap: the
+    first LEXICON_MIN_KEY characters of every key and the longest key, so a stretch that
+    cannot become a key is given up early."""
+
+    __slots__ = ("codes", "heads", "longest")
+
+    def __init__(self, codes: Mapping[str, str]) -> None:
+        self.codes = {k: v for k, v in codes.items() if len(k) >= LEXICON_MIN_KEY and v}
+        self.heads = frozenset(k[:LEXICON_MIN_KEY] for k in self.codes)
+        self.longest = max(map(len, self.codes), default=0)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
 
 _GIVEN = frozenset(
     [
@@ -1010,6 +1037,13 @@ def _bigram_key(word: str) -> str:
 
 
 _IN_WORDS = frozenset({"in", "dans", "im"})
+
+
+@lru_cache(maxsize=64)
+def _gz(codes: str) -> tuple[str, ...]:
+    return tuple(f"gz={c}" for c in sorted(set(codes)))
+
+
 _ORDINAL = re.compile(
     r"^(?:\d+(?:st|nd|rd|th|e|er|ème|ª|a)?|first|second|third|fourth|fifth|sixth|seventh|"
     r"eighth|ninth|tenth|rev|revised|new|expanded|enlarged|updated|international)$",
@@ -1049,8 +1083,57 @@ def _state(
 _END = ("e0", "e1", "e2", "e3", "e4", "e5", "e5", "e5", "e8", "e8", "e8")
 
 
-def featurize(tokens: Sequence[Token]) -> list[list[str]]:
-    """One list of feature strings per token (the CRF's input)."""
+@lru_cache(maxsize=1 << 16)
+def _fold(word: str) -> str:
+    if word[0] == "<":
+        return ""  # markup residue is not part of a name
+    return "".join(c for c in word.casefold() if c.isalnum())
+
+
+def lexicon_key(words: Sequence[str]) -> str:
+    """A stretch of tokens as the lexicon keys it: letters and digits only, case-folded."""
+    return "".join(_fold(w) for w in words)
+
+
+def _lexicon_hits(words: Sequence[str], punct: Sequence[bool], lexicon: Lexicon) -> list[str]:
+    """For each token, the lexicon codes of the known fields it lies in (`gz=c`, …).
+
+    A stretch counts only when it is printed as a field would be: it starts at the
+    beginning, after punctuation, a number or `In`, and ends at the end, before punctuation
+    or before a number (`Journal of X 12(3)`).
+    """
+    n = len(words)
+    out = [""] * n
+    folds = [_fold(w) for w in words]
+    codes, heads, longest = lexicon.codes, lexicon.heads, lexicon.longest
+    # Where a field may end: before punctuation, a number or the end.
+    ends = [punct[k + 1] or words[k + 1].isdigit() for k in range(n - 1)] + [True]
+    after = True  # whether a field may start here (the start, after punctuation, a number, `In`)
+    for i in range(n):
+        word, may_start = words[i], after
+        after = punct[i] or word.isdigit() or word.lower() in _IN_WORDS
+        if punct[i] or not may_start:
+            continue
+        key = folds[i]
+        if len(key) >= LEXICON_MIN_KEY and key[:LEXICON_MIN_KEY] not in heads:
+            continue  # the common case: no known field starts with this word
+        for j in range(i, min(n, i + LEXICON_MAX_TOKENS)):
+            if j > i:
+                key += folds[j]
+                if len(key) > longest:
+                    break
+            if len(key) < LEXICON_MIN_KEY:
+                continue
+            if key[:LEXICON_MIN_KEY] not in heads:
+                break
+            if ends[j] and not punct[j] and (found := codes.get(key)):
+                for k in range(i, j + 1):
+                    out[k] += found
+    return out
+
+
+def featurize(tokens: Sequence[Token], lexicon: Lexicon | None = None) -> list[list[str]]:
+    """One list of feature strings per token (the CRF's input); `lexicon`: known fields."""
     n = len(tokens)
     if n == 0:
         return []
@@ -1074,6 +1157,7 @@ def featurize(tokens: Sequence[Token]) -> list[list[str]]:
         if punct[i]:
             last = words[i] if len(words[i]) == 1 else "<>"
     chunk = [_chunk(a, b) for a, b in zip(left, right, strict=True)]
+    hits = _lexicon_hits(words, punct, lexicon) if lexicon else None
     # An editor cue (`eds`, `(Hrsg.)`, `edited`) ahead in the same stretch (no year, quote or
     # `In` between) or a few tokens behind: names before `(Eds.)` or after `edited by` are
     # editors, not authors.
@@ -1136,6 +1220,8 @@ def featurize(tokens: Sequence[Token]) -> list[list[str]]:
             feats.append("ed>")
         if ed_behind[i]:
             feats.append("ed<")
+        if hits and hits[i]:
+            feats += _gz(hits[i])
         if i >= 2:
             feats += contexts[i - 2][0]
         if i >= 1:

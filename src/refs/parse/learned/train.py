@@ -48,9 +48,18 @@ from refs.parse.learned.crf import (
     Field,
     core_span,
     fields_of,
+    lexicon_path,
     model_info,
+    read_lexicon,
+    write_lexicon,
 )
-from refs.parse.learned.features import FEATURES_VERSION, featurize
+from refs.parse.learned.features import (
+    FEATURES_VERSION,
+    LEXICON_LABELS,
+    Lexicon,
+    featurize,
+    lexicon_key,
+)
 from refs.parse.learned.tokens import Token, tokenize
 
 FILES = ("anystyle.jsonl", "grobid.jsonl")
@@ -142,6 +151,29 @@ def load_examples(shared: Path) -> list[Example]:
     return out
 
 
+def corpus_agreement(shared: Path) -> Score:
+    """AnyStyle's fields scored against GROBID's on the texts both projects labelled.
+
+    Both are converted to the common convention first, so what disagrees is how two teams
+    of annotators read the same string: a ceiling for any parser scored on their labels.
+    """
+    folder = shared / "data" / "parsing"
+    first: dict[str, Example] = {}
+    score = Score.empty()
+    for name in FILES:
+        with (folder / name).open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                key = dedup_key(row["text"])
+                example = convert(f"{name}:{number}", row["source"], row["text"], row["spans"])
+                other = first.setdefault(key, example)
+                if other is not example and other.id.split(":")[0] != name:
+                    score.add(keyed(example.text, example.gold), keyed(other.text, other.gold))
+    return score
+
+
 def data_digest(shared: Path) -> dict[str, str]:
     folder = shared / "data" / "parsing"
     return {n: hashlib.sha256((folder / n).read_bytes()).hexdigest()[:16] for n in FILES}
@@ -226,7 +258,82 @@ def _split_volume(text: str, start: int, end: int) -> list[tuple[int, int, str]]
             if group in pattern.groupindex and match.group(group):
                 parts.append((start + match.start(group), start + match.end(group), label))
         return parts
+    scanned = _scan_volume(piece)
+    if scanned:
+        return [(start + a, start + b, label) for a, b, label in scanned]
     return [(start, end, "volume")]
+
+
+# The shapes the patterns above miss (`83, 1,`, `38:6:`, `n°68.`, `fasc. 34,`, `Tome 26,
+# numéro 4,`, `Vol. 41, No. 2, Part 1, Mai,`, `23(1984)1,`) are read number by number: a
+# number after a volume or issue cue is that; a year is the date; otherwise the first
+# number is the volume, a number in brackets or the second one the issue, a third the
+# pages; a year beside other numbers is the date. A span with any other word (`Special Paper 307`, `2 vols.`) stays one volume.
+_VOLUME_CUES = frozenset({"vol", "volume", "v", "t", "tome", "tom", "bd", "band", "jg", "т"})
+_ISSUE_CUES = frozenset({
+    "no", "n", "nr", "num", "number", "numéro", "numero", "nº", "issue", "heft", "h", "fasc",
+    "fascicule", "cahier", "№", "вып", "iss",
+})  # fmt: skip
+_PART_CUES = frozenset({"pt", "part", "partie", "teil", "suppl", "supplement"})
+_MONTHS = frozenset({
+    "jan", "january", "janvier", "januar", "feb", "february", "février", "februar", "mar",
+    "march", "mars", "märz", "apr", "april", "avril", "may", "mai", "jun", "june", "juin",
+    "juni", "jul", "july", "juillet", "juli", "aug", "august", "août", "sep", "sept",
+    "september", "septembre", "oct", "october", "octobre", "oktober", "nov", "november",
+    "novembre", "dec", "december", "décembre", "dezember", "spring", "summer", "autumn",
+    "fall", "winter",
+})  # fmt: skip
+_PIECE = re.compile(
+    r"(?P<tag></?[A-Za-z]+>)|(?P<num>\d+(?:[-–/+]\d+)*)|(?P<word>[^\W\d_]+°?)|(?P<punct>\S)"
+)
+_ROMAN_NUMBER = re.compile(r"^[IVXLC]+$")
+
+
+def _scan_volume(piece: str) -> list[tuple[int, int, str]] | None:
+    parts: list[tuple[int, int, str]] = []
+    cue: str | None = None
+    depth = 0
+    have: set[str] = set()
+    numbers = sum(1 for m in _PIECE.finditer(piece) if m.lastgroup == "num")
+    for match in _PIECE.finditer(piece):
+        kind, value = match.lastgroup, match.group()
+        if kind == "tag":
+            continue
+        if kind == "punct":
+            depth += value == "("
+            depth -= value == ")" and depth > 0
+            continue
+        low = value.lower().rstrip("°")
+        if kind == "word" and not _ROMAN_NUMBER.match(value):
+            if low in _VOLUME_CUES:
+                cue = "volume"
+            elif low in _ISSUE_CUES:
+                cue = "issue"
+            elif low in _PART_CUES:
+                cue = "part"
+            elif low not in _MONTHS:
+                return None
+            continue
+        if cue == "part":
+            label = ""  # `Pt. 2`: outside every field
+        elif cue is None and kind == "num" and _YEAR_NUMBER.match(value) and numbers > 1:
+            label = "date"  # `no. 1, 2010`, `23(1984)1`, `Feb 2011;25(2)`
+        elif cue is not None:
+            label = cue
+        elif depth and "volume" in have and "issue" not in have:
+            label = "issue"
+        else:
+            label = next((x for x in ("volume", "issue", "pages") if x not in have), "")
+        cue = None
+        if label:
+            if label in have:
+                return None  # two volumes: not a shape this reads
+            have.add(label)
+            parts.append((match.start(), match.end(), label))
+    return parts or None
+
+
+_YEAR_NUMBER = re.compile(r"^(?:1[5-9]|20)\d\d$")
 
 
 # --- split -----------------------------------------------------------------------------------
@@ -328,21 +435,62 @@ def keyed(text: str, fields: Iterable[Field]) -> list[tuple[str, str]]:
     return out
 
 
+# --- the lexicon of known fields ---------------------------------------------------------------
+
+LEXICON_FOLDS = 5
+LEXICON_SHARE = 0.2  # a label is kept for a key when it has at least this share of its uses
+
+
+def build_lexicon(examples: Iterable[Example]) -> dict[str, str]:
+    """Journal, publisher and place fields of `examples`, keyed as the tagger looks them up."""
+    counts: dict[str, Counter[str]] = {}
+    for example in examples:
+        for label, a, b in _runs(example.labels):
+            code = LEXICON_LABELS.get(label)
+            if code is not None:
+                key = lexicon_key([t.text for t in example.tokens[a:b]])
+                counts.setdefault(key, Counter())[code] += 1
+    out: dict[str, str] = {}
+    for key, seen in counts.items():
+        total = sum(seen.values())
+        codes = "".join(sorted(c for c, k in seen.items() if k >= LEXICON_SHARE * total))
+        if codes:
+            out[key] = codes
+    return out
+
+
+def fold_lexicons(examples: Sequence[Example]) -> list[Lexicon]:
+    """For each example, the lexicon built from the other folds of `examples`.
+
+    Training on features from a lexicon that holds the example's own fields would teach the
+    tagger to trust the lexicon blindly (it always knows the answer there); built from the
+    other folds, it knows the training fields about as often as it will know new ones.
+    """
+    fold = [int(hashlib.sha256(e.id.encode()).hexdigest(), 16) % LEXICON_FOLDS for e in examples]
+    lexicons = [
+        Lexicon(build_lexicon(e for e, f in zip(examples, fold, strict=True) if f != k))
+        for k in range(LEXICON_FOLDS)
+    ]
+    return [lexicons[f] for f in fold]
+
+
 # --- training --------------------------------------------------------------------------------
 
 
 def train(examples: Sequence[Example], out: Path, params: dict[str, float | int | bool]) -> None:
+    """Train the CRF on `examples` into `out`, and write the lexicon of their fields beside it."""
     import pycrfsuite  # the runtime needs only the tagger; training is a dev step
 
     trainer = pycrfsuite.Trainer(verbose=False)
-    for example in examples:
-        trainer.append(featurize(example.tokens), list(example.labels))
+    for example, lexicon in zip(examples, fold_lexicons(examples), strict=True):
+        trainer.append(featurize(example.tokens, lexicon), list(example.labels))
     trainer.select("lbfgs")
     trainer.set_params(params)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
     trainer.train(str(tmp))
     tmp.replace(out)
+    write_lexicon(lexicon_path(out), build_lexicon(examples))
 
 
 def evaluate(model: Path, examples: Sequence[Example]) -> Score:
@@ -350,10 +498,11 @@ def evaluate(model: Path, examples: Sequence[Example]) -> Score:
 
     tagger = pycrfsuite.Tagger()
     tagger.open(str(model))
+    lexicon = read_lexicon(lexicon_path(model))
     score = Score.empty()
     try:
         for example in examples:
-            predicted = tuple(tagger.tag(featurize(example.tokens)))
+            predicted = tuple(tagger.tag(featurize(example.tokens, lexicon)))
             score.tokens += len(predicted)
             score.tokens_right += sum(
                 a == b for a, b in zip(predicted, example.labels, strict=True)
