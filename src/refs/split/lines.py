@@ -53,6 +53,7 @@ _SURE = 1.5  # `_fit` when the line before surely stopped short
 _SHAPE = 1.0  # score for a line shaped as this list's references start (`_start_shapes`)
 _SHAPE_SEEN = 3
 _SHAPE_SHARE = 0.75
+_SHAPE_CHARS = 40  # a line's first characters, where its shape is read
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,24 +68,25 @@ class _Features:
     first: int  # length of its first word
     numbered: bool  # opens with a list number, a dash or a year (`NUMBERED`)
     separated: bool  # ends as a reference ends, then `,` or `;` (`SEPARATED_END`)
-    shape: str  # its first two words' classes (`_shape`)
 
 
 def _features(text: str) -> _Features:
     expanded = text.expandtabs(4)
     stripped = expanded.strip()
+    cont, open_ = continues(stripped), open_end(stripped)
+    space = stripped.find(" ")
     return _Features(
         indent=len(expanded) - len(expanded.lstrip()),
         length=len(stripped),
         author=author_score(stripped),
-        continues=continues(stripped),
-        open_end=open_end(stripped),
+        continues=cont,
+        open_end=open_,
         end=end_score(stripped),
         year=bool(_YEAR.search(stripped)),
-        first=len(stripped.split(None, 1)[0]) if stripped else 0,
-        numbered=bool(NUMBERED.match(stripped)),
-        separated=bool(SEPARATED_END.search(stripped)),
-        shape=_shape(stripped),
+        first=space if space >= 0 else len(stripped),
+        # (a list number or a dash is a certain continuation; `,`/`;` an open end)
+        numbered=cont and bool(NUMBERED.match(stripped)),
+        separated=open_ and bool(SEPARATED_END.search(stripped[-4:])),
     )
 
 
@@ -105,17 +107,36 @@ def segment(lines: list[Line]) -> list[list[Line]]:
         if not _wrapped(feats, certain):
             return [[line] for line in lines]
         width = _width(feats)
-        shapes = _start_shapes(feats, certain, width)
+        scores = [_score(feats[i - 1], feats[i], width) for i in range(1, len(feats))]
+        bonus = _learnt_starts(lines, feats, certain, width, scores)
         starts = [True] + [
             (not certain[i - 1] or _after_a_short_end(feats[i - 1], feats[i], width))
-            and _score(feats[i - 1], feats[i], width) + _SHAPE * (feats[i].shape in shapes)
-            >= _START
+            and scores[i - 1] + _SHAPE * bonus[i] >= _START
             for i in range(1, len(feats))
         ]
     return _group(lines, starts)
 
 
-def _start_shapes(feats: list[_Features], certain: list[bool], width: int) -> set[str]:
+def _learnt_starts(
+    lines: list[Line],
+    feats: list[_Features],
+    certain: list[bool],
+    width: int,
+    scores: list[float],
+) -> list[bool]:
+    """Which lines start the way this list's references surely start (`_start_shapes`);
+    worked out only when some line could be swayed by it."""
+    swayed = any(_START - _SHAPE <= score < _START for score in scores)
+    if not swayed:
+        return [False] * len(lines)
+    shapes = [_shape(t.strip()) for _, t in lines]
+    learnt = _start_shapes(feats, shapes, certain, width)
+    return [shape in learnt for shape in shapes]
+
+
+def _start_shapes(
+    feats: list[_Features], shapes: list[str], certain: list[bool], width: int
+) -> set[str]:
     """How this list's references start, learnt from the list: the shapes (`_shape`) of
     the lines that surely start one — the first line, and each line after one that ended a
     reference well short of the margin — when a shape is seen there at least
@@ -128,10 +149,8 @@ def _start_shapes(feats: list[_Features], certain: list[bool], width: int) -> se
         if i == 0 or (
             not certain[i - 1] and feats[i - 1].end >= 1 and _fit(feats[i - 1], f, width) >= _SURE
         ):
-            sure[f.shape] += 1
-    if not sure:
-        return set()
-    every = Counter(f.shape for f in feats)
+            sure[shapes[i]] += 1
+    every = Counter(shapes)
     return {s for s, n in sure.items() if n >= _SHAPE_SEEN and n >= _SHAPE_SHARE * every[s]}
 
 
@@ -152,9 +171,8 @@ def _token_class(token: str) -> str:
         return "l" + end
     if not first.isupper():
         return "o" + end
-    letters = [c for c in core if c.isalpha()]
-    if all(c.isupper() for c in letters):
-        if len(letters) == 1 or ("." in token and len(letters) <= 3):
+    if core.isupper():
+        if len(core) == 1 or ("." in token and len(core) <= 5):
             return "I"
         return "C" + end
     return "U" + end
@@ -163,7 +181,7 @@ def _token_class(token: str) -> str:
 def _shape(text: str) -> str:
     """The classes of a line's first two words: `Smith, J. A.` → `U, I`, `Georg Feuser:
     Editorial` → `U U:`, `김영상, 김영익,` → `o, o,`."""
-    return " ".join(_token_class(t) for t in text.split(None, 2)[:2])
+    return " ".join(_token_class(t) for t in text[:_SHAPE_CHARS].split(None, 2)[:2])
 
 
 def split_blocks(blocks: list[list[Line]]) -> list[list[Line]]:

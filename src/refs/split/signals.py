@@ -76,14 +76,16 @@ _MONTH = (
     r"|December)\b"
 )
 
-# (pattern, score): the first pattern that matches gives the line's author score.
-_STRONG = [
+# (pattern, score, needles): the first pattern that matches gives the line's author score;
+# a pattern with needles is tried only on a line holding one of them near its start.
+_Pattern = tuple[re.Pattern[str], float, tuple[str, ...]]
+_STRONG: list[_Pattern] = [
     # `———.` / `--.`: same author as the previous reference (Chicago, MLA).
-    (re.compile(r"^(?:[—―]+|[-–]{2,}|_{2,})\s*[.,]"), 4.0),
+    (re.compile(r"^(?:[—―]+|[-–]{2,}|_{2,})\s*[.,]"), 4.0, ()),
     # `Hanahan, D., & …`, `Smith, J. A. (2001)`, `Dempster, A.P.,`
-    (re.compile(rf"^{_SURNAME}\s*,\s*{_INITIALS}(?=[\s,;:(]|$)"), 3.0),
+    (re.compile(rf"^{_SURNAME}\s*,\s*{_INITIALS}(?=[\s,;:(]|$)"), 3.0, ()),
     # `R. Siegel, D. …`, `J. Smith and …`, `A. DEHNEL, J. P. FINET et`
-    (re.compile(rf"^{_INITIALS}\s*{_SURNAME}(?=\s*,|\s+(?:and|&|et|und)\s)"), 3.0),
+    (re.compile(rf"^{_INITIALS}\s*{_SURNAME}(?=\s*,|\s+(?:and|&|et|und)\s)"), 3.0, ()),
     # Vancouver with a second author or et al.: `Fridman R, Giaccone G`, `Park CC, et al.`,
     # `JEANNOT G., GUILLEMOT D.`
     (
@@ -92,26 +94,27 @@ _STRONG = [
             rf"(?:{_SURNAME}\s+(?:[{UP}]{{1,3}}\b|{_INITIALS})|et al)"
         ),
         3.0,
+        (),
     ),
     # Vancouver without commas: `Zhu L Chen C Shi WJ`
-    (re.compile(rf"^{_SURNAME}\s+[{UP}]{{1,3}}\s+{_SURNAME}\s+[{UP}]{{1,3}}\b"), 3.0),
+    (re.compile(rf"^{_SURNAME}\s+[{UP}]{{1,3}}\s+{_SURNAME}\s+[{UP}]{{1,3}}\b"), 3.0, ()),
     # Names in Chinese, Japanese or Korean, several (`김영상, 김영익,`, `周向永.趙俊偉.`) or one
     # before the year (`田尻義了, 2003,`): 2–4 characters each. (On the bench's strings
     # wrapped: 222 first lines, no wrapped line.)
-    (re.compile(rf"^{_CJK}{{2,3}}(?:\s?[,.、·]\s?{_CJK}{{2,3}})+(?=[\s,.(、·]|$)"), 2.5),
-    (re.compile(rf"^{_CJK}{{2,4}}\s?[,.]?\s?\(?{_YEAR}"), 2.5),
+    (re.compile(rf"^{_CJK}{{2,3}}(?:\s?[,.、·]\s?{_CJK}{{2,3}})+(?=[\s,.(、·]|$)"), 2.5, ()),
+    (re.compile(rf"^{_CJK}{{2,4}}\s?[,.]?\s?\(?{_YEAR}"), 2.5, ()),
     # `Millar, et al.,`, `Devic et al.`, `Kuti I et al 2014`, `Bereni et alii`: a wrapped
     # line almost never starts with a lone surname before `et al`.
-    (re.compile(rf"^{_SURNAME}(?:\s+[{UP}]{{1,3}})?,?\s+et\s+al(?:ii\b|\.|\b)"), 3.0),
+    (re.compile(rf"^{_SURNAME}(?:\s+[{UP}]{{1,3}})?,?\s+et\s+al(?:ii\b|\.|\b)"), 3.0, ("et al",)),
     # Initials in brackets (French): `Richard (H.), Gauthier (E.)`, `Niaux (R.),`
-    (re.compile(rf"^{_SURNAME}\s+\({_INITIALS}\)"), 3.0),
+    (re.compile(rf"^{_SURNAME}\s+\({_INITIALS}\)"), 3.0, ("(",)),
     # A corporate author's acronym, then the year: `Department of Defense, United States
     # (DoD). 2011.`, `National Research Council (NRC), 2010,`
-    (re.compile(rf"^(?:{_ORG_WORD}[\s,]+){{1,8}}{_ACRONYM}[.,:]?\s+\(?{_YEAR}"), 2.5),
+    (re.compile(rf"^(?:{_ORG_WORD}[\s,]+){{1,8}}{_ACRONYM}[.,:]?\s+\(?{_YEAR}"), 2.5, ("(",)),
 ]
-_WEAK = [
+_WEAK: list[_Pattern] = [
     # `BARNAUD Nicolas,`, `HAREL-BIRAUD, Hélène.` (not `EFSA Journal,`)
-    (re.compile(rf"^{_CAPS},?\s+(?!{_SERIAL}){_NAME}(?:[-\s]{_NAME})?\s*[,.]"), 2.5),
+    (re.compile(rf"^{_CAPS},?\s+(?!{_SERIAL}){_NAME}(?:[-\s]{_NAME})?\s*[,.]"), 2.5, ()),
     # `Morrison, Toni.`, `Cage, John, and …`, `Gabilliet, Jean-Paul (2010)`,
     # `MacKenzie, David N. 1975.`, `Hull, Matthew S. “Documents …”` (MLA, Chicago)
     (
@@ -120,6 +123,7 @@ _WEAK = [
             rf"(?=[,.;]|\s+(?:and|&|\(|\(?{_YEAR})|\s+(?:und|et|y|e)\s))"
         ),  # … `Kegler, Ulrike;`, `Alkier, Stefan und …`
         2.5,
+        (),
     ),
     # Vancouver, one author or no comma after: `Tang J.`, `Smith AB:`, `Gurarie V 2013`
     # (not a journal's year, `EMBO J 1997; 16:`)
@@ -128,11 +132,12 @@ _WEAK = [
             rf"^{_SURNAME}\s+[{UP}]{{1,3}}(?=[,.:;]|\s+(?:and|&)\s|\s+\(?{_YEAR}\)?(?!\s*;))"
         ),
         2.0,
+        (),
     ),
     # `SENNETT. Le travail`, `UNESCO, 2001`, `AMERICAN PSYCHIATRIC ASSOCIATION. DSM`
-    (re.compile(rf"^{_CAPS}(?:[\s-]+(?:{_CAPS}|DE|LA|DU|DES|ET|OF|AND|FOR|THE))*[.,]\s"), 1.5),
+    (re.compile(rf"^{_CAPS}(?:[\s-]+(?:{_CAPS}|DE|LA|DU|DES|ET|OF|AND|FOR|THE))*[.,]\s"), 1.5, ()),
     # A corporate author's acronym: `ARS Ile de France (ARS). Renforcer …`
-    (re.compile(rf"^(?:{_ORG_WORD}[\s,]+){{1,8}}{_ACRONYM}[.,:]?\s"), 1.5),
+    (re.compile(rf"^(?:{_ORG_WORD}[\s,]+){{1,8}}{_ACRONYM}[.,:]?\s"), 1.5, ("(",)),
     # Given name first: `Ulrike Schildmann (Hrsg.):`, `Pablo C. Diaz, City`,
     # `Feng Luo and Stephan Tillmann`
     (
@@ -141,13 +146,18 @@ _WEAK = [
             rf"(?=[(:]|,\s*[{UP}]|\s+(?:and|&|et|und)\s)"
         ),
         1.0,
+        (),
     ),
     # The date after the first words, for corporate authors (`World Health Organization.
     # (2020). Global …`, `Fundação João Pinheiro. 2015. Déficit …`) and scripts without
     # case (`鄧颖芝(2006). …`): after a full stop or in brackets, and more follows. (A year
     # after a comma, or ending the line, starts as many wrapped lines as references:
     # `Refinement Workshop, 1992.`)
-    (re.compile(rf"^[^\d\s][^\d]{{1,60}}?(?:\.\s+\(?|\s?\(){_YEAR}\)?[.,:]\s+\S"), 1.0),
+    (
+        re.compile(rf"^[^\d\s][^\d]{{1,60}}?(?:\.\s+\(?|\s?\(){_YEAR}\)?[.,:]\s+\S"),
+        1.0,
+        ("(", ". "),
+    ),
 ]
 # A bullet opens a reference in lists pasted from web pages.
 BULLET = re.compile(r"^\s*[•▪◦‣∙·*]\s+(?=\S)")
@@ -184,8 +194,9 @@ _OPEN_WORDS = frozenset(
      "den", "del", "y", "e"}
 )  # fmt: skip
 _QUOTES = frozenset("\"“”'‘’«»?")
-_LAST_WORD = re.compile(r"(\w+)\W*$")
+_LAST_WORD = re.compile(r"\w+$")
 _TAIL_CHARS = 30
+_HEAD = 100  # characters of a line where a pattern's needles are looked for
 
 
 def author_score(line: str) -> float:
@@ -195,15 +206,21 @@ def author_score(line: str) -> float:
         return 0.0
     if BULLET.match(line):
         return 4.0
+    first = line[0]
+    # Every pattern starts with a capital, a dash or a letter without case, but a name may
+    # start with a particle (`van der Berg, A.`): a fast way out for most wrapped lines.
+    if first.isdigit() or (first.islower() and not _PARTICLE_NAME.match(line)):
+        return 0.0
     if not _NOT_NAME.match(line):
         return 0.0
-    for pattern, score in _STRONG:
-        if pattern.match(line):
+    head = line[:_HEAD]
+    for pattern, score, needles in _STRONG:
+        if (not needles or any(n in head for n in needles)) and pattern.match(line):
             return score
     if _PUBLISHER_OR_PLACE.match(line):
         return 0.0
-    for pattern, score in _WEAK:
-        if pattern.match(line):
+    for pattern, score, needles in _WEAK:
+        if (not needles or any(n in head for n in needles)) and pattern.match(line):
             return score
     return 0.0
 
@@ -226,6 +243,13 @@ def _ends_with_id(line: str) -> bool:
     return bool(_END_ID.search(line.rsplit(None, 1)[-1]))
 
 
+def _ends_in_number(tail: str) -> bool:
+    """A quick test that `_END_PAGES_OR_YEAR` can match: a digit (or a year's letter, `2001a`)
+    before the closing brackets, stops and spaces."""
+    core = tail.rstrip(" .;)]")
+    return bool(core) and (core[-1].isdigit() or (len(core) > 1 and core[-2].isdigit()))
+
+
 def open_end(line: str) -> bool:
     """`line` ends mid-reference: a comma, `&`, a hyphen, `and`, `in`, …"""
     line = line.rstrip()
@@ -233,8 +257,10 @@ def open_end(line: str) -> bool:
         return False
     if line[-1] in _OPEN_CHARS:
         return line[-1] == "-" or not _ends_with_id(line)
-    match = _LAST_WORD.search(line[-_TAIL_CHARS:])
-    return match is not None and line[-1].isalpha() and match.group(1) in _OPEN_WORDS
+    if not line[-1].isalpha():
+        return False
+    match = _LAST_WORD.search(line, max(0, len(line) - _TAIL_CHARS))
+    return match is not None and match.group() in _OPEN_WORDS
 
 
 def end_score(line: str) -> float:
@@ -245,13 +271,14 @@ def end_score(line: str) -> float:
     if _ends_with_id(line):
         return 2.0
     tail = line[-_TAIL_CHARS:]  # the end patterns look no further back
-    if _END_PAGES_OR_YEAR.search(tail):
+    if _ends_in_number(tail) and _END_PAGES_OR_YEAR.search(tail):
         return 1.5
     last = line[-1]
     if last == ".":
-        if _END_INITIAL.search(tail):
+        # (the patterns end at the line's end: searched from where they can start)
+        if _END_INITIAL.search(line, max(0, len(line) - 3)):
             return -2.0  # `Smith, J. A.`, `and E.` at the end of a line: the authors go on
-        return 0.0 if _END_ABBREVIATION.search(tail) else 1.0
+        return 0.0 if _END_ABBREVIATION.search(line, max(0, len(line) - 7)) else 1.0
     if last.isalpha():
         return -1.5
     # Measured on wrapped reference strings, as last lines against inner lines: a closing
