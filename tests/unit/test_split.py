@@ -296,6 +296,20 @@ def test_a_line_without_room_for_the_next_word_was_wrapped() -> None:
     assert chunks[1].text.endswith("Philadelphia: University of Pennsylvania Press, 1988.")
 
 
+def test_a_line_of_capitals_is_full_with_fewer_characters() -> None:
+    # 59 characters against a width of 73: by characters `Eur.` would have fitted after
+    # it, but in a proportional font these capitals are as wide as the full lines around
+    # (Helvetica: 33,700 units against 32,700-33,900). The room is read both ways and
+    # the smaller taken, so the line was wrapped and the journal goes with its authors.
+    pasted = _AROUND.format(
+        "MESNARD DIDIER, MIGINIAC LUCIEN, FATOME MARCEL, LAVAL JEAN.\n"
+        "Eur. J. Med. Chem. 15, 247 (1980)."
+    )
+    chunks = split_references(pasted)
+    assert len(chunks) == 4
+    assert chunks[1].text.endswith("Eur. J. Med. Chem. 15, 247 (1980).")
+
+
 def test_reference_starts_without_initials() -> None:
     # Each of these opened a reference glued to the one before it: a surname with `et al`,
     # a corporate author with its acronym and year, a surname before initials in brackets,

@@ -66,6 +66,7 @@ class _Features:
     end: float
     year: bool  # holds a four-digit year
     first: int  # length of its first word
+    span: float  # its length in glyph widths (`_span`)
     numbered: bool  # opens with a list number, a dash or a year (`NUMBERED`)
     separated: bool  # ends as a reference ends, then `,` or `;` (`SEPARATED_END`)
 
@@ -84,6 +85,7 @@ def _features(text: str) -> _Features:
         end=end_score(stripped),
         year=bool(_YEAR.search(stripped)),
         first=space if space >= 0 else len(stripped),
+        span=_span(stripped),
         # (a list number or a dash is a certain continuation; `,`/`;` an open end)
         numbered=cont and bool(NUMBERED.match(stripped)),
         separated=open_ and bool(SEPARATED_END.search(stripped[-4:])),
@@ -106,11 +108,11 @@ def segment(lines: list[Line]) -> list[list[Line]]:
         certain = [_certain_continuation(feats, i) for i in range(1, len(feats))]
         if not _wrapped(feats, certain):
             return [[line] for line in lines]
-        width = _width(feats)
-        scores = [_score(feats[i - 1], feats[i], width) for i in range(1, len(feats))]
-        bonus = _learnt_starts(lines, feats, certain, width, scores)
+        col = _column(feats)
+        scores = [_score(feats[i - 1], feats[i], col) for i in range(1, len(feats))]
+        bonus = _learnt_starts(lines, feats, certain, col, scores)
         starts = [True] + [
-            (not certain[i - 1] or _after_a_short_end(feats[i - 1], feats[i], width))
+            (not certain[i - 1] or _after_a_short_end(feats[i - 1], feats[i], col))
             and scores[i - 1] + _SHAPE * bonus[i] >= _START
             for i in range(1, len(feats))
         ]
@@ -121,7 +123,7 @@ def _learnt_starts(
     lines: list[Line],
     feats: list[_Features],
     certain: list[bool],
-    width: int,
+    col: _Column,
     scores: list[float],
 ) -> list[bool]:
     """Which lines start the way this list's references surely start (`_start_shapes`);
@@ -130,12 +132,12 @@ def _learnt_starts(
     if not swayed:
         return [False] * len(lines)
     shapes = [_shape(t.strip()) for _, t in lines]
-    learnt = _start_shapes(feats, shapes, certain, width)
+    learnt = _start_shapes(feats, shapes, certain, col)
     return [shape in learnt for shape in shapes]
 
 
 def _start_shapes(
-    feats: list[_Features], shapes: list[str], certain: list[bool], width: int
+    feats: list[_Features], shapes: list[str], certain: list[bool], col: _Column
 ) -> set[str]:
     """How this list's references start, learnt from the list: the shapes (`_shape`) of
     the lines that surely start one — the first line, and each line after one that ended a
@@ -147,7 +149,7 @@ def _start_shapes(
     sure: Counter[str] = Counter()
     for i, f in enumerate(feats):
         if i == 0 or (
-            not certain[i - 1] and feats[i - 1].end >= 1 and _fit(feats[i - 1], f, width) >= _SURE
+            not certain[i - 1] and feats[i - 1].end >= 1 and _fit(feats[i - 1], f, col) >= _SURE
         ):
             sure[shapes[i]] += 1
     every = Counter(shapes)
@@ -193,7 +195,7 @@ def split_blocks(blocks: list[list[Line]]) -> list[list[Line]]:
     every = [_features(t) for block in blocks for _, t in block]
     if not every:
         return blocks
-    width, level, low = _width(every), _start_level(every), _min_indent(every)
+    col, level, low = _column(every), _start_level(every), _min_indent(every)
     inside = 0
     at = 0
     for block in blocks:
@@ -205,8 +207,8 @@ def split_blocks(blocks: list[list[Line]]) -> list[list[Line]]:
             else:
                 inside += (
                     not _certain_continuation(feats, i)
-                    or _after_a_short_end(feats[i - 1], feats[i], width)
-                ) and _score(feats[i - 1], feats[i], width) >= _START
+                    or _after_a_short_end(feats[i - 1], feats[i], col)
+                ) and _score(feats[i - 1], feats[i], col) >= _START
     if inside < len(blocks):
         return blocks
     # Blank lines are incidental here: the lines are one list, a page break may even fall
@@ -259,13 +261,13 @@ def _certain_continuation(feats: list[_Features], i: int) -> bool:
     return feats[i].continues or feats[i - 1].open_end
 
 
-def _after_a_short_end(prev: _Features, cur: _Features, width: int) -> bool:
+def _after_a_short_end(prev: _Features, cur: _Features, col: _Column) -> bool:
     """A certain continuation starts a reference after all when the line before ended one
     well short of the margin (`_fit` sure), and: this line opens with a list number, a dash
     or a year-first date (stray labels, `- ` lists), or the line before ends a reference
     then `,`/`;` and this line starts with an author. A wrapped line's predecessor runs to
     the margin, so a number or a separator there does not show a reference going on."""
-    if _fit(prev, cur, width) < _SURE:
+    if _fit(prev, cur, col) < _SURE:
         return False
     if cur.numbered:
         return prev.end >= 1.0 and not prev.open_end
@@ -294,6 +296,31 @@ def _start_level(feats: list[_Features]) -> bool | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class _Column:
+    width: int  # characters in a full line (`_width`)
+    scale: float  # characters per glyph width, over the list (`_span`)
+
+
+def _column(feats: list[_Features]) -> _Column:
+    spans = sum(f.span for f in feats)
+    return _Column(_width(feats), sum(f.length for f in feats) / spans if spans else 1.0)
+
+
+# Glyphs wider and narrower than most in proportional fonts (Helvetica, Times, …): most
+# capitals, `m`, `w` about 1.3 times a small letter; `i l j t f r I`, spaces and stops
+# about 0.6 times. (As the bytes that are not them, to count them fast.)
+_NOT_WIDE = bytes(set(range(256)) - set(b"ABCDEFGHKMNOPQRSUVWXYZmw"))
+_NOT_NARROW = bytes(set(range(256)) - set(b"iljtfrI.,;:'!|()[] -"))
+
+
+def _span(text: str) -> float:
+    """`text`'s width in a proportional font, in small letters."""
+    raw = text.encode()
+    wide = len(raw.translate(None, _NOT_WIDE))
+    return len(text) + 0.3 * wide - 0.4 * len(raw.translate(None, _NOT_NARROW))
+
+
 def _width(feats: list[_Features]) -> int:
     """The column width the text was wrapped at: most lines but the last of each reference
     come close to it, so a high percentile of the line lengths."""
@@ -301,18 +328,22 @@ def _width(feats: list[_Features]) -> int:
     return max(1, lengths[math.ceil(0.8 * (len(lengths) - 1))])
 
 
-def _score(prev: _Features, cur: _Features, width: int) -> float:
-    return cur.author + prev.end + _fit(prev, cur, width)
+def _score(prev: _Features, cur: _Features, col: _Column) -> float:
+    return cur.author + prev.end + _fit(prev, cur, col)
 
 
-def _fit(prev: _Features, cur: _Features, width: int) -> float:
+def _fit(prev: _Features, cur: _Features, col: _Column) -> float:
     """Whether the line before stopped short: a wrapped line ends only where its next word
     would not fit, so room left for the next line's first word means the reference ended
     there. Characters stand for widths: in a proportional font a full line holds a few
-    more or fewer, so a word that fits by less than `_FIT_SURE` of the width is weak
+    more or fewer, so the line is measured both in characters and in glyph widths
+    (`_span`, scaled to the list's characters), and the longer taken — a line of
+    capitals is full with fewer characters; a word that fits by less than `_FIT_SURE` of
+    the width is weak
     evidence, and one that does not fit only a little against (a reference can end on a
     long line)."""
-    margin = (width - prev.length - 1 - cur.first) / width
+    width = col.width
+    margin = (width - max(prev.length, col.scale * prev.span) - 1 - cur.first) / width
     if prev.length < _SHORT * width or margin >= _FIT_SURE:
         return _SURE
     if margin >= _FIT_LIKELY:
