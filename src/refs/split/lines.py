@@ -13,7 +13,9 @@ How a list is set is decided from the whole list, then each line is decided:
   the author pattern it starts with, how the line before ends (`.` a DOI/URL, pages or a
   year: yes; mid-phrase: no) and whether that line stopped short of the column width,
   leaving room for this line's first word (`_fit`), and whether it starts the way this
-  list's references surely start (`_start_shapes`).
+  list's references surely start (`_start_shapes`). A certain continuation (a digit or
+  lower-case start, the line before ending in `,` …) never starts one, unless the line
+  before ended a reference well short of the margin (`_after_a_short_end`).
 """
 
 from __future__ import annotations
@@ -44,9 +46,12 @@ _LEVEL_SHARE = 0.35  # author starts among the lines of an indentation level tha
 _WHOLE_SHARE = 0.85  # share of lines with a year and a reference's end: one per line
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d{2}[a-z]?\b")
 _FIT_LINES = 8  # a list this long whose lines all fit a width is wrapped, if any line continues
-_SHORT = 0.7  # a line shorter than this share of the width ended its reference …
-_FIT_SURE = 0.08  # … as did one leaving room for the next word with this share to spare …
-_FIT_LIKELY = 0.03  # … likely with this share; a line this long ran to the margin:
+# `_fit`, in shares of the column width: a line shorter than `_SHORT`, or leaving room for
+# the next word with `_FIT_SURE` to spare, surely ended its reference; with `_FIT_LIKELY`
+# likely; one of `_FULL` or more ran to the margin.
+_SHORT = 0.7
+_FIT_SURE = 0.08
+_FIT_LIKELY = 0.03
 _FULL = 0.93
 _LONGEST = 0.85  # share of the longest line's length from which a line is a long one
 _SURE = 1.5  # `_fit` when the line before surely stopped short
@@ -339,9 +344,8 @@ def _fit(prev: _Features, cur: _Features, col: _Column) -> float:
     more or fewer, so the line is measured both in characters and in glyph widths
     (`_span`, scaled to the list's characters), and the longer taken — a line of
     capitals is full with fewer characters; a word that fits by less than `_FIT_SURE` of
-    the width is weak
-    evidence, and one that does not fit only a little against (a reference can end on a
-    long line)."""
+    the width is weak evidence, and one that does not fit only a little against (a
+    reference can end on a long line)."""
     width = col.width
     margin = (width - max(prev.length, col.scale * prev.span) - 1 - cur.first) / width
     if prev.length < _SHORT * width or margin >= _FIT_SURE:
