@@ -456,3 +456,21 @@ def test_corpus_agreement_scores_texts_both_projects_labelled(shared: Path) -> N
     score = train.corpus_agreement(shared)
     assert score.references > 500  # ~630 texts are in both files
     assert 0.5 < score.macro_f1() < 1.0
+
+
+def test_a_book_read_as_a_container_alone_is_the_title() -> None:
+    from refs.parse.learned.crf import book_title
+
+    book = ["author", "O", "container-title", "container-title", "O", "location", "O",
+            "publisher", "O", "date"]  # fmt: skip
+    assert book_title(book) == [("title" if x == "container-title" else x) for x in book]
+    # A journal (volume, pages) or a chapter (a title before the book) keeps its container.
+    journal = ["author", "O", "container-title", "O", "volume", "O", "pages"]
+    chapter = ["author", "O", "title", "O", "container-title", "O", "publisher"]
+    assert book_title(journal) == journal and book_title(chapter) == chapter
+    # Without a publisher or place there is no sign of a book.
+    assert book_title(["author", "container-title", "date"]) == [
+        "author",
+        "container-title",
+        "date",
+    ]

@@ -29,6 +29,7 @@ __all__ = [
     "OUTSIDE",
     "Field",
     "available",
+    "book_title",
     "core_span",
     "fields_of",
     "parse_learned",
@@ -139,7 +140,30 @@ def tag(text: str) -> Tagged:
     with _lock:
         labels: list[str] = tagger.tag(xseq)
         probability: float = tagger.probability(labels)
-    return Tagged(tokens, labels, probability)
+    return Tagged(tokens, book_title(labels), probability)
+
+
+_BOOK_SIGNS = frozenset({"publisher", "location"})
+_SERIAL_SIGNS = frozenset({"volume", "issue", "pages", "title"})
+
+
+def book_title(labels: list[str]) -> list[str]:
+    """A book read as a container with no title (`Land Degradation and Society. London:
+    Metheun, 1987.`): its first container run is the title.
+
+    A container-title is the book or journal a part of it appears in; a reference with a
+    publisher or place and no title, volume, issue or pages cites the book itself. The
+    tagger's local features cannot see that nothing before or after is a title.
+    """
+    seen = set(labels)
+    if "container-title" not in seen or not seen & _BOOK_SIGNS or seen & _SERIAL_SIGNS:
+        return labels
+    out = list(labels)
+    i = out.index("container-title")
+    while i < len(out) and out[i] == "container-title":
+        out[i] = "title"
+        i += 1
+    return out
 
 
 # Cue words left outside a field, at its start (LEAD) or end (TRAIL), lower-cased.

@@ -46,6 +46,7 @@ from refs.parse.learned.crf import (
     LABELS,
     OUTSIDE,
     Field,
+    book_title,
     core_span,
     fields_of,
     lexicon_path,
@@ -502,7 +503,7 @@ def evaluate(model: Path, examples: Sequence[Example]) -> Score:
     score = Score.empty()
     try:
         for example in examples:
-            predicted = tuple(tagger.tag(featurize(example.tokens, lexicon)))
+            predicted = tuple(book_title(tagger.tag(featurize(example.tokens, lexicon))))
             score.tokens += len(predicted)
             score.tokens_right += sum(
                 a == b for a, b in zip(predicted, example.labels, strict=True)
