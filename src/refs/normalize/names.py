@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from refs.model import Person
 
@@ -36,7 +37,10 @@ def format_initials(letters: str) -> str:
 
 
 def _split_particle(family: str) -> tuple[str | None, str]:
-    words = family.split()
+    return _split_particle_words(family.split())
+
+
+def _split_particle_words(words: list[str]) -> tuple[str | None, str]:
     lead: list[str] = []
     while len(words) > 1 and words[0].lower() in PARTICLES and words[0][0].islower():
         lead.append(words.pop(0))
@@ -48,21 +52,27 @@ def parse_vancouver_name(text: str) -> Person:
     value = text.strip().rstrip(",")
     words = value.split()
     if len(words) >= 2 and _INITIALS_BLOCK.match(words[-1].rstrip(".") or "-"):
-        initials = words[-1]
-        family = " ".join(words[:-1])
-        suffix = None
-        if family.split()[-1].lower() in _SUFFIXES and len(family.split()) > 1:
-            *rest, suffix = family.split()
-            family = " ".join(rest)
-        particle, family = _split_particle(family)
-        return Person(family=family, given=format_initials(initials), particle=particle,
-                      suffix=suffix)  # fmt: skip
+        return _vancouver(words)
     return parse_name(value)
 
 
+def _vancouver(words: list[str]) -> Person:
+    """Words of a Vancouver name, the last a block of initials: family words (a suffix
+    among them), then the initials."""
+    *family, initials = words
+    suffix = family.pop() if len(family) > 1 and family[-1].lower() in _SUFFIXES else None
+    particle, family_name = _split_particle_words(family)
+    return Person(family=family_name, given=format_initials(initials), particle=particle,
+                  suffix=suffix)  # fmt: skip
+
+
+# Cached: a list names the same people again and again, and a Person is immutable.
+@lru_cache(maxsize=4096)
 def parse_name(text: str) -> Person:
     """Any single author string; falls back to a literal name."""
-    value = _SPACE_RUN.sub(" ", text.strip().strip(",;"))
+    value = text.strip().strip(",;")
+    if "  " in value or not value.isprintable():  # all whitespace but " " is unprintable
+        value = _SPACE_RUN.sub(" ", value)  # (most names need no regex pass)
     if not value:
         return Person(literal="")
     if "," in value:  # inverted: "Family, Given"
@@ -76,7 +86,8 @@ def parse_name(text: str) -> Person:
         return Person(family=value)
     # Vancouver order: the last word is a block of capitals.
     if _INITIALS_BLOCK.match(words[-1]) and not _GIVEN_INITIALS.match(words[0]):
-        return parse_vancouver_name(value)
+        # The words are parse_vancouver_name's unless a stray space led (`, Smith J`).
+        return _vancouver(words) if words[0] else parse_vancouver_name(value)
     # Natural order: given names (and initials) first, particles, then the family name.
     split = len(words) - 1
     while split > 1 and words[split - 1].lower() in PARTICLES and words[split - 1][0].islower():
