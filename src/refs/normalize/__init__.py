@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from refs import ids
-from refs.model import Item, Person, Repair
+from refs.model import ATTR, Item, Person, Repair
 from refs.normalize.pages import (
     normalize_issue,
     normalize_pages,
@@ -77,7 +78,15 @@ DEFAULT_STEPS: tuple[Step, ...] = (
 
 
 def normalize_person(person: Person) -> Person:
-    return person.map_names(lambda name: collapse_spaces(fix_mojibake(name)))
+    return person.map_names(_normalize_name)
+
+
+def _normalize_name(name: str) -> str:
+    return collapse_spaces(fix_mojibake(name))
+
+
+# Every field some step owns, for reading them all once per item.
+_OWNED = tuple(dict.fromkeys(key for step in DEFAULT_STEPS for key in step.fields))
 
 
 def normalize_item(
@@ -85,21 +94,29 @@ def normalize_item(
 ) -> tuple[Item, tuple[Repair, ...]]:
     """Run every step on the fields it owns; return the new item and what changed."""
     repairs: list[Repair] = []
+    # The fields' current values, by CSL key. Changes are written to the item once at
+    # the end: each `replace` copies all of Item's fields, and most items need none.
+    keys = _OWNED if steps is DEFAULT_STEPS else {k for step in steps for k in step.fields}
+    values: dict[str, str | None] = {k: v for k in keys if (v := item.get(k)) is not None}
+    changed: dict[str, str | None] = {}  # by CSL key
     for step in steps:
         for key in step.fields:
-            before = item.get(key)
+            before = values.get(key)
             if before is None:
                 continue
             after = step.apply(before)
             after = after if after else None
             if after != before:
                 repairs.append(Repair(key, step.name, before, after or ""))
-                item = item.with_field(key, after)
+                values[key] = changed[key] = after
+    if changed:
+        attrs: dict[str, Any] = {ATTR[key]: value for key, value in changed.items()}
+        item = replace(item, **attrs)
     item, issue_repairs = _issue_from_volume(item)
     repairs.extend(issue_repairs)
     item, id_repairs = _ids_from_url(item)
     repairs.extend(id_repairs)
-    people = tuple(normalize_person(p) for p in item.author)
+    people = tuple(map(normalize_person, item.author))
     if people != item.author:
         before_names = "; ".join(p.display() for p in item.author)
         repairs.append(Repair("author", "mojibake", before_names,
@@ -126,18 +143,16 @@ def _ids_from_url(item: Item) -> tuple[Item, list[Repair]]:
     url = item.URL
     if not url:
         return item, []
+    found = (  # (field named in the repair, attribute, value found)
+        ("PMCID", "PMCID", ids.find_pmcid(url)),
+        ("PMID", "PMID", ids.find_pmid(url)),
+        ("DOI", "DOI", None if item.DOI else ids.clean_doi(url)),
+        ("hal-id", "hal_id", ids.find_hal_id(url)),
+    )
     repairs: list[Repair] = []
-    found = {
-        "PMCID": ids.find_pmcid(url),
-        "PMID": ids.find_pmid(url),
-        "DOI": None if item.DOI else ids.clean_doi(url),
-    }
-    for key, value in found.items():
-        if value and item.get(key) is None:
-            repairs.append(Repair(key, "id-from-url", "", value))
-            item = item.with_field(key, value)
-    hal = ids.find_hal_id(url)
-    if hal and item.hal_id is None:
-        repairs.append(Repair("hal-id", "id-from-url", "", hal))
-        item = replace(item, hal_id=hal)
-    return item, repairs
+    changes: dict[str, Any] = {}  # by attribute, for one `replace`
+    for field, attr, value in found:
+        if value and getattr(item, attr) is None:
+            repairs.append(Repair(field, "id-from-url", "", value))
+            changes[attr] = value
+    return (replace(item, **changes) if changes else item), repairs

@@ -16,6 +16,7 @@ _PAGE_LABEL = re.compile(r"^(?:pp?\.?\s*|pages?\s+)", re.IGNORECASE)
 _TRAILING_LINK = re.compile(
     r"[\s.,;]+(?:(?:https?://|doi\b|doi\.org|www\.)\S*|e-?pub\b.*)$", re.IGNORECASE
 )  # also `100-10. Epub 2013 Dec 5`
+_LINK_GAP = re.compile(r"[\s.,;]")  # what `_TRAILING_LINK` starts with
 _THOUSANDS = re.compile(r"\d{1,3},\d{3}(?:\s*[-\u2010-\u2015]\s*(?:\d{1,3},)?\d{3})?")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _SUPPL = re.compile(r"\b(?:suppl(?:ement)?|supp)\b\.?", re.IGNORECASE)
@@ -27,10 +28,12 @@ def normalize_pages(text: str) -> str:
     Forms not understood are returned trimmed, never dropped.
     """
     value = _trim(text)
-    while (stripped := _trim(_PAGE_LABEL.sub("", value))) != value:
+    # Each regex runs only when the value holds what its match must start with.
+    while value[:1] in ("p", "P") and (stripped := _trim(_PAGE_LABEL.sub("", value))) != value:
         value = stripped
-    value = _trim(_TRAILING_LINK.sub("", value)) or value
-    if _THOUSANDS.fullmatch(value):  # `1,234-1,240`: separators, not a list of pages
+    if _LINK_GAP.search(value):
+        value = _trim(_TRAILING_LINK.sub("", value)) or value
+    if "," in value and _THOUSANDS.fullmatch(value):  # `1,234-1,240`: separators, not a list
         value = value.replace(",", "")
     if "," in value:  # `1–3, 10–1`: each part on its own, when each is a page or a range
         parts = [_one_range(_trim(part)) for part in value.split(",")]
@@ -84,13 +87,14 @@ def normalize_issue(text: str) -> str:
     value = _trim(text)
     while value.startswith("(") and value.endswith(")"):
         value = _trim(value[1:-1])
-    return _trim(_SUPPL.sub("Suppl", value))
+    # Every spelling `_SUPPL` reads holds `upp` (no other letter matches u or p, case ignored).
+    return _trim(_SUPPL.sub("Suppl", value)) if "upp" in value.lower() else value
 
 
 def normalize_volume(text: str) -> str:
     """`vol. 12` → `12`; anything else trimmed."""
     value = _trim(text)
-    while (stripped := _trim(_VOL_LABEL.sub("", value))) != value:
+    while value[:1] in ("v", "V") and (stripped := _trim(_VOL_LABEL.sub("", value))) != value:
         value = stripped
     return value
 
@@ -108,7 +112,7 @@ _VOLUME_ISSUE = re.compile(
 
 def split_volume_issue(volume: str) -> tuple[str, str | None]:
     """`39(2-3)` → (`39`, `2-3`); a volume with no issue in it comes back alone."""
-    match = _VOLUME_ISSUE.match(volume)
+    match = None if volume.isdecimal() else _VOLUME_ISSUE.match(volume)  # `39`: no issue
     if match is None:
         return volume, None
     return match.group("volume"), normalize_issue(match.group("paren") or match.group("cue"))

@@ -32,6 +32,8 @@ _SUSPECT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\xff&\ud800-\udfff\uff00-\uffef]
 
 def fix_mojibake(text: str) -> str:
     """Undo UTF-8 read as Latin-1/Windows-1252 (`Ã©` → `é`) and similar damage."""
+    if text.isascii() and text.isprintable() and "&" not in text:
+        return text  # printable ASCII holds no `_SUSPECT` character but `&`: skip the regex
     if _SUSPECT.search(text) is None:
         return text if text.isascii() else unicodedata.normalize("NFC", text)
     fixed: str = ftfy.fix_text(text, config=_FTFY)
