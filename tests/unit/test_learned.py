@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -26,7 +27,8 @@ from refs.parse.learned.tokens import tokenize
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = {
-    name: ROOT / "refs" / f"examples-{name}.txt" for name in ("apa", "harvard", "ieee", "nature")
+    name: ROOT / "refs" / f"examples-{name}.txt"
+    for name in ("apa", "harvard", "ieee", "nature", "chicago", "mla", "german")
 }
 
 needs_model = pytest.mark.skipif(not crf.available(), reason="no model.crfsuite shipped")
@@ -474,3 +476,43 @@ def test_a_book_read_as_a_container_alone_is_the_title() -> None:
         "container-title",
         "date",
     ]
+
+
+# Printed fields of the Chicago, MLA and German example lists, written with the lists.
+EXPECTED_EXAMPLES = ROOT / "tests" / "data" / "expected" / "examples.jsonl"
+EXAMPLE_FIELDS_FLOOR = 0.9  # share of printed fields read right (misses listed on failure)
+
+
+def _key(value: object) -> str:
+    return "".join(c for c in str(value).casefold() if c.isalnum())
+
+
+@needs_model
+def test_example_lists_in_other_styles_read_field_by_field() -> None:
+    rows = [json.loads(line) for line in EXPECTED_EXAMPLES.read_text(encoding="utf-8").splitlines()]
+    right, misses = 0, []
+    for name in dict.fromkeys(row["list"] for row in rows):
+        expected = [row for row in rows if row["list"] == name]
+        refs = parse_list(EXAMPLES[name].read_text(encoding="utf-8"))
+        assert len(refs) == len(expected), name
+        for ref, row in zip(refs, expected, strict=True):
+            item = ref.item
+            got = {
+                "family": item.author[0].family if item.author else None,
+                "title": item.title,
+                "container_title": item.container_title,
+                "volume": item.volume,
+                "issue": item.issue,
+                "page": item.page,
+                "year": item.issued.year if item.issued else None,
+                "publisher": item.publisher,
+            }
+            for field, want in row.items():
+                if field == "list" or want is None:
+                    continue
+                if _key(got[field]) == _key(want):
+                    right += 1
+                else:
+                    misses.append(f"{name} {row['family']} {field}: {got[field]!r} ≠ {want!r}")
+    total = right + len(misses)
+    assert right / total >= EXAMPLE_FIELDS_FLOOR, misses

@@ -82,6 +82,23 @@ _MASK = "\u01c2"  # ǂ, a letter no reference prints
 _LOW_CONFIDENCE = "low confidence"  # in the trained parser's diagnostic when it is unsure
 
 
+def _refines(rule: Item, learned: Item) -> bool:
+    """Whether the grammar's title lies within the tagger's title or journal (or the tagger
+    read none): the grammar then cuts the tagger's reading finer (`Cancer statistics, 2016.
+    CA: A Cancer Journal…` → title and journal) rather than reading another stretch
+    (`…, Nr. 10, S. 891–921` is no title)."""
+    if learned.title is None:
+        return True
+    key = _letters(rule.title or "")
+    return bool(key) and any(
+        key in _letters(value) for value in (learned.title, learned.container_title) if value
+    )
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
 def _parse_learned_keeping_lost(text: str) -> tuple[Item, list[str]]:
     if "?" not in text or _MASK in text:
         return parse_learned(text)
@@ -112,25 +129,21 @@ def _parse(text: str, index: int, span: Span) -> Reference:
     main_lines: list[str] = []
     tagged: dict[str, str] = {}
     for line in text.split("\n"):
-        match = _ID_LINE.match(line) if ":" in line else None  # `DOI : …` needs its colon
+        match = _ID_LINE.match(line)
         if match and match.group("tag").upper() not in tagged:
             tagged[match.group("tag").upper()] = match.group("value")
         else:
             main_lines.append(line)
     # Lines join with spaces, except where a break cut a word, a range, a DOI or a URL.
-    main = join_lines(main_lines).strip()
-    if main[:1] == "[" or main[:1].isdecimal():  # what a leading number starts with (\d)
-        main = _LEAD_NUMBER.sub("", main)
+    main = _LEAD_NUMBER.sub("", join_lines(main_lines).strip())
     doi_input = tagged.get("DOI")
     url = tagged.get("URL")
-    # Identifiers printed inside the reference are taken out before parsing. The
-    # searches are costly where they fail, on most references: they run only when
-    # the text holds what a match must (`10.`, `http`).
-    inline_doi = _INLINE_DOI.search(main) if "10." in main else None
+    # Identifiers printed inside the reference are taken out before parsing.
+    inline_doi = _INLINE_DOI.search(main)
     if inline_doi:
         doi_input = doi_input or inline_doi.group(0)
         main = (main[: inline_doi.start()] + main[inline_doi.end() :]).strip()
-    inline_url = _INLINE_URL.search(main) if "http" in main else None
+    inline_url = _INLINE_URL.search(main)
     if inline_url:
         url = url or re.sub(r"^\S*?(?=https?://)", "", inline_url.group(0).split()[-1])
         main = (main[: inline_url.start()] + main[inline_url.end() :]).strip()
@@ -153,9 +166,10 @@ def _parse(text: str, index: int, span: Span) -> Reference:
         item, diagnostics = _parse_learned_keeping_lost(main)
         unsure = item.title is None or any(_LOW_CONFIDENCE in d for d in diagnostics)
         rule = parse_authordate(main) if unsure and style == "authordate" else None
-        if rule and rule[0].title and not rule[1]:
+        if rule and rule[0].title and not rule[1] and _refines(rule[0], item):
             # The trained parser read no title or is unsure of its reading, and the APA
-            # grammar read the whole reference: the grammar's reading is the better bet.
+            # grammar read the whole reference, its title where the tagger saw one: the
+            # grammar's reading is the better bet.
             item, diagnostics = rule
         else:
             style = "learned"
@@ -165,14 +179,13 @@ def _parse(text: str, index: int, span: Span) -> Reference:
     else:
         item, diagnostics = parse_fallback(main)
 
-    found = (
-        doi_input.strip().rstrip(".") if doi_input else None,
-        url.rstrip(".,;") if url else None,
-        (pmid.group(1) if pmid else tagged.get("PMID")) or None,
-        (pmcid.group(1) if pmcid else tagged.get("PMCID")) or None,
+    item = replace(
+        item,
+        DOI=doi_input.strip().rstrip(".") if doi_input else None,
+        URL=url.rstrip(".,;") if url else None,
+        PMID=(pmid.group(1) if pmid else tagged.get("PMID")) or None,
+        PMCID=(pmcid.group(1) if pmcid else tagged.get("PMCID")) or None,
     )
-    if found != (item.DOI, item.URL, item.PMID, item.PMCID):  # a `replace` copies every field
-        item = replace(item, DOI=found[0], URL=found[1], PMID=found[2], PMCID=found[3])
     item, repairs = normalize_item(item)
     alt = [
         d
