@@ -129,21 +129,25 @@ def _parse(text: str, index: int, span: Span) -> Reference:
     main_lines: list[str] = []
     tagged: dict[str, str] = {}
     for line in text.split("\n"):
-        match = _ID_LINE.match(line)
+        match = _ID_LINE.match(line) if ":" in line else None  # `DOI : …` needs its colon
         if match and match.group("tag").upper() not in tagged:
             tagged[match.group("tag").upper()] = match.group("value")
         else:
             main_lines.append(line)
     # Lines join with spaces, except where a break cut a word, a range, a DOI or a URL.
-    main = _LEAD_NUMBER.sub("", join_lines(main_lines).strip())
+    main = join_lines(main_lines).strip()
+    if main[:1] == "[" or main[:1].isdecimal():  # what a leading number starts with (\d)
+        main = _LEAD_NUMBER.sub("", main)
     doi_input = tagged.get("DOI")
     url = tagged.get("URL")
-    # Identifiers printed inside the reference are taken out before parsing.
-    inline_doi = _INLINE_DOI.search(main)
+    # Identifiers printed inside the reference are taken out before parsing. The
+    # searches are costly where they fail, on most references: they run only when
+    # the text holds what a match must (`10.`, `http`).
+    inline_doi = _INLINE_DOI.search(main) if "10." in main else None
     if inline_doi:
         doi_input = doi_input or inline_doi.group(0)
         main = (main[: inline_doi.start()] + main[inline_doi.end() :]).strip()
-    inline_url = _INLINE_URL.search(main)
+    inline_url = _INLINE_URL.search(main) if "http" in main else None
     if inline_url:
         url = url or re.sub(r"^\S*?(?=https?://)", "", inline_url.group(0).split()[-1])
         main = (main[: inline_url.start()] + main[inline_url.end() :]).strip()
@@ -179,13 +183,14 @@ def _parse(text: str, index: int, span: Span) -> Reference:
     else:
         item, diagnostics = parse_fallback(main)
 
-    item = replace(
-        item,
-        DOI=doi_input.strip().rstrip(".") if doi_input else None,
-        URL=url.rstrip(".,;") if url else None,
-        PMID=(pmid.group(1) if pmid else tagged.get("PMID")) or None,
-        PMCID=(pmcid.group(1) if pmcid else tagged.get("PMCID")) or None,
+    found = (
+        doi_input.strip().rstrip(".") if doi_input else None,
+        url.rstrip(".,;") if url else None,
+        (pmid.group(1) if pmid else tagged.get("PMID")) or None,
+        (pmcid.group(1) if pmcid else tagged.get("PMCID")) or None,
     )
+    if found != (item.DOI, item.URL, item.PMID, item.PMCID):  # a `replace` copies every field
+        item = replace(item, DOI=found[0], URL=found[1], PMID=found[2], PMCID=found[3])
     item, repairs = normalize_item(item)
     alt = [
         d
