@@ -239,7 +239,7 @@ def fields_of(tokens: Sequence[Token], labels: Sequence[str]) -> list[Field]:
 
 _MARKUP = re.compile(r"</?[A-Za-z][^<>]{0,80}>")
 _ABBREVIATING = frozenset({"author", "editor", "container-title"})
-_LAST_WORD = re.compile(r"([^\W\d_]+)$")
+_LETTERS = re.compile(r"[^\W\d_]+")
 _INNER_ABBREVIATION = re.compile(r"[^\W\d_]\.\s")
 
 
@@ -251,9 +251,11 @@ def _text(text: str, field: Field) -> str:
     if (
         after[:1] == "."
         and field.label in _ABBREVIATING
-        and (last := _LAST_WORD.search(value, max(0, len(value) - 40)))
+        # the last word (in the last 40 characters): matched at the start of the reversed
+        # text, where a search for `[^\W\d_]+$` would be tried at every position
+        and (last := _LETTERS.match(value[-40:][::-1]))
     ):
-        word = last.group(1)
+        word = last.group()[::-1]
         if field.label in ("author", "editor") and len(word) <= 2 and word[0].isupper():
             value += "."  # an initial: `Hinton, G.`
         elif (
@@ -262,7 +264,7 @@ def _text(text: str, field: Field) -> str:
             and (len(word) <= 3 or _INNER_ABBREVIATION.search(value))
         ):
             value += "."  # an abbreviated journal: `J. Mol. Biol.`
-    elif value.count("(") > value.count(")") and after.lstrip()[:1] == ")":
+    elif "(" in value and value.count("(") > value.count(")") and after.lstrip()[:1] == ")":
         value += ")"
     if "<" in value:
         value = _MARKUP.sub("", value)
@@ -297,10 +299,8 @@ def parse_learned(text: str) -> tuple[Item, list[str]]:
         if value:
             by_label.setdefault(field.label, []).append(value)
 
-    def first(label: str) -> str | None:
-        values = by_label.get(label)
-        return values[0] if values else None
-
+    # The first value of each label (looked up with dict.get: no function call per field).
+    first = {label: values[0] for label, values in by_label.items()}
     authors, et_al = split_people(" ; ".join(by_label.get("author", [])))
     last_author = next((f for f in reversed(fields) if f.label == "author"), None)
     if last_author and _ET_AL.match(text, last_author.end, last_author.end + 12):
@@ -314,16 +314,16 @@ def parse_learned(text: str) -> tuple[Item, list[str]]:
         editor=tuple(editors),
         et_al=et_al,
         issued=issued,
-        title=first("title"),
-        container_title=first("container-title"),
-        volume=first("volume"),
-        issue=first("issue"),
-        page=first("pages"),
-        publisher=first("publisher"),
-        publisher_place=first("location"),
-        edition=first("edition"),
-        DOI=first("doi"),
-        URL=first("url"),
+        title=first.get("title"),
+        container_title=first.get("container-title"),
+        volume=first.get("volume"),
+        issue=first.get("issue"),
+        page=first.get("pages"),
+        publisher=first.get("publisher"),
+        publisher_place=first.get("location"),
+        edition=first.get("edition"),
+        DOI=first.get("doi"),
+        URL=first.get("url"),
         note="; ".join(notes) if notes else None,
     )
     missing = [
@@ -347,6 +347,9 @@ def parse_learned(text: str) -> tuple[Item, list[str]]:
 
 _THESIS = re.compile(r"thes[ie]s|thèse|dissertation|ph\.?\s?d|mémoire|habilitation")
 _REPORT = re.compile(r"\breport\b|rapport|bericht|working paper")
+# Every _CONFERENCE match holds one of these (free of i, s and k, which match other letters
+# too: ı, ſ, K); testing them first skips the slow pattern for most container titles.
+_CONFERENCE_HINTS = ("conf", "ymp", "wor", "congre", "colloqu", "tagung", "meet", "proc")
 _CONFERENCE = re.compile(
     r"\b(?:conf|conference|symp|symposium|workshop|congress|colloque|colloquium|tagung|meeting)\b"
     r"|proceedings of|\bproc\. of\b",
@@ -362,7 +365,7 @@ def _guess_type(by_label: dict[str, list[str]]) -> str:
         return "report"
     container = " ".join(by_label.get("container-title", [])).lower()
     if container:
-        if _CONFERENCE.search(container):
+        if any(hint in container for hint in _CONFERENCE_HINTS) and _CONFERENCE.search(container):
             return "paper-conference"
         if "editor" in by_label or ("publisher" in by_label and "volume" not in by_label):
             return "chapter"
@@ -384,7 +387,11 @@ _EDITOR_CUE = re.compile(
     r"\(\s*(?:eds?|hrsg|hrg|hgg|hg|éds?|dir|coord|editors?)\.?\s*\)|^\s*(?:in\s*:?\s*)?(?:edited\s+by|ed\.\s+by|eds?\.|hrsg\.?\s+von|hg\.?\s+von|sous la direction de)\s+|[,\s]+(?:eds?|hrsg|hrg|hgg|hg|éds?|dir|coord|editors?)\.?\s*$",
     re.IGNORECASE,
 )
-_CONJ = re.compile(r"\s*,?\s*(?:\band\b|&|\bund\b|\bet\b|\by\b|\bi\b|\bи\b)\s+", re.IGNORECASE)
+# A conjunction between names. The spaces and comma printed before it are left in place:
+# the segments are cut at commas and stripped of them anyway, and a pattern that starts
+# with the conjunction is far cheaper to search than one starting with `\s*,?\s*`.
+_CONJ = re.compile(r"(?:&|(?<!\w)(?:and|und|et|[yiи]))\s+", re.IGNORECASE)
+_INITIAL_DOT = re.compile(r"\b[A-Z]\.")
 _INITIALS_ONLY = re.compile(r"^(?:[A-Z][a-z]?\.?\s*-?\s*){1,4}$")
 _INITIAL_WORD = re.compile(r"^[A-Z][a-z]?\.?$|^[A-Z]\.-?[A-Z]\.?$|^[A-Z]{2,3}$")
 _GIVEN_WORD = re.compile(r"^[A-ZÀ-Þ][^\W\d_]*(?:-[A-ZÀ-Þ][^\W\d_]*)?\.?$")
@@ -407,16 +414,18 @@ def split_people(text: str, editors: bool = False) -> tuple[list[Person], bool]:
     value = " ".join(text.split()).strip(" ,;:.-–—")
     if editors:
         value = _EDITOR_CUE.sub(" ", value).strip(" ,;:.")
-    value, found = _ET_AL.subn("", value)
-    et_al = found > 0
+    et_al = False
+    if _may_say_et_al(value.lower()):
+        value, found = _ET_AL.subn("", value)
+        et_al = found > 0
     value = value.strip(" ,;:")
     if not value:
         return [], et_al
-    if (
-        _INSTITUTION.search(value)
-        and not re.search(r"\b[A-Z]\.", value)
-        and ";" not in value
+    if (  # the cheap tests first
+        ";" not in value
         and value.count(",") <= 1
+        and not _INITIAL_DOT.search(value)
+        and _INSTITUTION.search(value)
     ):
         return [Person(literal=value.strip(" ,.;"))], et_al
     people: list[Person] = []
@@ -441,12 +450,25 @@ def split_people(text: str, editors: bool = False) -> tuple[list[Person], bool]:
     return [p for p in people if p.family or p.literal or p.given], et_al
 
 
+def _may_say_et_al(low: str) -> bool:
+    """Whether lower-cased text holds the letters every _ET_AL match does (none has another
+    case form, as i and s have ı and ſ): most author lists do not, and these `in` tests are
+    far cheaper than trying the pattern at each position."""
+    return (
+        ("et" in low and ("al" in low or "coll" in low))
+        or ("and" in low and "other" in low)
+        or "u." in low
+        or "…" in low
+        or "..." in low
+    )
+
+
 def _pairs(family: str, given: str) -> bool:
     """Whether `family, given` is one inverted name (`Siegel, R. L.`, `Keil, Sylvester`)."""
     fam_words = family.split()
     if not fam_words or len(fam_words) > 4 or any(_INITIAL_WORD.match(w) for w in fam_words):
         return False
-    if any(ch.isdigit() for ch in family + given):
+    if any(map(str.isdigit, family + given)):
         return False
     compact = given.replace(" ", "")
     if _INITIALS_ONLY.match(given) or _INITIALS_ONLY.match(compact + "."):
@@ -461,7 +483,7 @@ def _pairs(family: str, given: str) -> bool:
 
 
 def _person(text: str) -> Person:
-    match = _PAREN_GIVEN.match(text.strip())
+    match = _PAREN_GIVEN.match(text.strip()) if ")" in text else None
     if match:  # `Bonhomme (Fl.)`: the French bibliographic form
         text = f"{match.group('family')}, {match.group('given')}"
     person = parse_name(text)
