@@ -26,9 +26,10 @@ _AUTHOR = re.compile(
 )
 _ET_AL = re.compile(r"\s+et\s+al\.?$")
 
-SIGNALS = re.compile(
-    r",\s*(?:vol\.\s*\S|issue\.\s*\S|pp?\.\s*\d)|^\s*(?:DOI|URL)\s*:", re.MULTILINE
-)
+# Two patterns, not one alternation: a pattern starting with a literal (`,`) is found
+# fast, one that may start at any line start is tried at every position of the text.
+SIGNALS = re.compile(r",\s*(?:vol\.\s*\S|issue\.\s*\S|pp?\.\s*\d)")
+ID_LINES = re.compile(r"^\s*(?:DOI|URL)\s*:", re.MULTILINE)
 
 
 # A whole title segment in quotes, `Z. Huang, “Relation between…”, Journal, vol. 3, no. 2`,
@@ -38,9 +39,12 @@ _QUOTED_TITLE = re.compile(r",\s*[\u201c\u201d\"][^\u201c\u201d\"]{10,}[\u201c\u
 
 
 def looks_like_hal(text: str) -> bool:
+    # The cheapest tests first: most references fail the signals.
+    if not (SIGNALS.search(text) or (("DOI" in text or "URL" in text) and ID_LINES.search(text))):
+        return False
     first = text.split("\n", 1)[0]
     ieee = "issue." not in first and bool(_QUOTED_TITLE.search(first))
-    return bool(SIGNALS.search(text)) and bool(_TAIL.search(first)) and not ieee
+    return not ieee and bool(_TAIL.search(first))
 
 
 def parse_hal(line: str) -> tuple[Item, list[str]]:
@@ -85,8 +89,10 @@ def _authors(tokens: list[str]) -> tuple[list[str], bool, list[str]]:
     for i, token in enumerate(tokens):
         last = token.startswith("and ")
         name = token[4:] if last else token
-        et_al = bool(_ET_AL.search(name))
-        name = _ET_AL.sub("", name)
+        et_al_match = _ET_AL.search(name)  # one search; the match, at the end, is cut out
+        et_al = et_al_match is not None
+        if et_al_match:
+            name = name[: et_al_match.start()] + name[et_al_match.end() :]
         if not _AUTHOR.match(name) or len(tokens) - i < 2:
             return authors, False, tokens[i:]
         authors.append(name)

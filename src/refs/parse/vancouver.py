@@ -23,6 +23,8 @@ _DATE_TAIL = re.compile(
     r"(?:\s+(?P<day>\d{1,2}))?)?(?:\s*;\s*(?P<volume>[^(:;]*?)\s*(?:\((?P<issue>[^)]*)\))?)?"
     r"(?:\s*:\s*(?P<page>[^;]+?))?\s*\.?\s*$"
 )
+_ET_AL = re.compile(r"et\s+al")
+_SENTENCE_END = re.compile(r"[.?!]\s+(?=[A-Z])")
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}  # fmt: skip
 _SMALL_WORDS = frozenset(
@@ -38,18 +40,45 @@ def looks_like_vancouver(text: str) -> bool:
 
 def tidy(text: str) -> str:
     """Undo the Med Sci spacing: ` , ` ` . ` `; ;` ` : :` `6698.–6702.` `58..`."""
-    value = _DOUBLE_SEMICOLON.sub(";", text.strip())
-    value = _DOUBLE_COLON.sub(":", value)
+    # Each step is skipped, or done by plain string methods, where it can: this runs
+    # on every reference that is not HAL's, once to detect the style, once to parse.
+    value = text.strip()
+    if ";" in value:
+        value = _collapse_doubled(value, _DOUBLE_SEMICOLON, ";")
+    if ":" in value:
+        value = _collapse_doubled(value, _DOUBLE_COLON, ":")
     # French typography keeps a space before ":" "?" "!"; only ",", "." and ";" are glued.
-    value = _SPACE_BEFORE.sub(r"\1", value)
-    value = _DOT_DASH.sub(r"\1", value)  # 6698.–6702 → 6698–6702
-    return _DOTS_END.sub(".", value)
+    if value.isprintable():  # the only whitespace is " ": `str.replace` does the regex's work
+        for mark in ",.;":
+            while " " + mark in value:
+                value = value.replace(" " + mark, mark)
+    else:
+        value = _SPACE_BEFORE.sub(r"\1", value)
+    if "." in value:
+        value = _DOT_DASH.sub("", value)  # 6698.–6702 → 6698–6702
+    return _DOTS_END.sub(".", value) if ".." in value[-3:] else value
 
 
-_DOUBLE_SEMICOLON = re.compile(r"\s*;(?:\s*;)+\s*")
-_DOUBLE_COLON = re.compile(r"\s*:(?:\s*:)+\s*")
+def _collapse_doubled(text: str, doubled: re.Pattern[str], mark: str) -> str:
+    r"""`a ; ; b` → `a;b`: a run of `mark`s (spaces between) → one, spaces around it dropped.
+
+    That is `re.sub(r"\s*;(?:\s*;)+\s*", ";", text)`; `doubled` starts at the mark
+    (a pattern starting with `\s*` is tried at every position of the text, which is slow)
+    and the spaces before it are stripped from the text in between.
+    """
+    out: list[str] = []
+    last = 0
+    for match in doubled.finditer(text):
+        out += (text[last : match.start()].rstrip(), mark)
+        last = match.end()
+    return "".join((*out, text[last:])) if out else text
+
+
+# Each starts with its literal, which the regex engine finds fast (see `_collapse_doubled`).
+_DOUBLE_SEMICOLON = re.compile(r";(?:\s*;)+\s*")
+_DOUBLE_COLON = re.compile(r":(?:\s*:)+\s*")
 _SPACE_BEFORE = re.compile(r"\s+([,.;])")
-_DOT_DASH = re.compile(r"(\w)\.(?=[\u2010-\u2015-])")
+_DOT_DASH = re.compile(r"\.(?<=\w\.)(?=[\u2010-\u2015-])")  # a period after \w, before a dash
 _DOTS_END = re.compile(r"\.{2,}$")
 
 
@@ -58,7 +87,7 @@ def parse_vancouver(text: str) -> tuple[Item, list[str]]:
     clean = tidy(text)
     authors, et_al, pos = _authors(clean)
     body = clean[pos:].strip()
-    date = _DATE_TAIL.search(body)
+    date = _date_tail(body)
     fields: dict[str, str | None] = {}
     issued: Date | None = None
     if date:
@@ -85,6 +114,25 @@ def parse_vancouver(text: str) -> tuple[Item, list[str]]:
     return item, diagnostics
 
 
+def _date_tail(body: str) -> re.Match[str] | None:
+    """`_DATE_TAIL.search(body)`, started where a match can first start.
+
+    Tried at every position, the pattern costs more than the rest of the parse. A match
+    starts at the string's start or at the run of spaces (and `.?!`) before its year, so
+    it cannot start before the run that precedes the first year-like number.
+    """
+    year = _YEAR.search(body)
+    if year is None:
+        return None
+    start = year.start()
+    while start and (body[start - 1].isspace() or body[start - 1] in ".?!"):
+        start -= 1
+    return _DATE_TAIL.search(body, start)
+
+
+_YEAR = re.compile(r"(?:1[6-9]|20)\d{2}")  # the year group of `_DATE_TAIL`
+
+
 def _authors(text: str) -> tuple[list[str], bool, int]:
     """Read `Name I, Name I, et al.` from the start; return names, et al., end offset."""
     names: list[str] = []
@@ -95,7 +143,7 @@ def _authors(text: str) -> tuple[list[str], bool, int]:
             return names, False, pos
         name = match.group("name")
         after = match.end()
-        if re.match(r"et\s+al", name):
+        if _ET_AL.match(name):
             return names, True, after + (1 if text[after : after + 1] == "." else 0)
         names.append(name)
         rest = text[after:]
@@ -111,7 +159,7 @@ def _title_and_journal(body: str) -> tuple[str | None, str | None]:
     body = body.strip().rstrip(".").strip()
     if not body:
         return None, None
-    for match in re.finditer(r"[.?!]\s+(?=[A-Z])", body):
+    for match in _SENTENCE_END.finditer(body):
         journal = body[match.end() :]
         if _journal_like(journal):
             title = body[: match.start() + 1].rstrip(".").strip()
@@ -120,7 +168,7 @@ def _title_and_journal(body: str) -> tuple[str | None, str | None]:
 
 
 def _journal_like(text: str) -> bool:
-    words = re.findall(r"[^\s]+", text)
+    words = text.split()  # = re.findall(r"[^\s]+", text): `\s` is `str.isspace`
     if not words or len(text) > 120:
         return False
     for word in words:
