@@ -85,74 +85,82 @@ def _normalize_name(name: str) -> str:
     return collapse_spaces(fix_mojibake(name))
 
 
-# Every field some step owns, for reading them all once per item.
-_OWNED = tuple(dict.fromkeys(key for step in DEFAULT_STEPS for key in step.fields))
+Getter = Callable[[str], Any]  # an item's attribute, as changed so far
+
+
+def _plan(steps: Sequence[Step]) -> tuple[tuple[Step, str, str], ...]:
+    """(step, CSL key, attribute), in the order they run."""
+    return tuple((step, key, ATTR[key]) for step in steps for key in step.fields)
+
+
+_DEFAULT_PLAN = _plan(DEFAULT_STEPS)
 
 
 def normalize_item(
-    item: Item, steps: Sequence[Step] = DEFAULT_STEPS
+    item: Item, steps: Sequence[Step] = DEFAULT_STEPS, **fields: str | None
 ) -> tuple[Item, tuple[Repair, ...]]:
-    """Run every step on the fields it owns; return the new item and what changed."""
+    """Run every step on the fields it owns; return the new item and what changed.
+
+    `fields` (attribute → value, e.g. `DOI=…`) are set on the item before the steps
+    run: the parser's identifiers go in with the repairs, in one copy of the item.
+    """
     repairs: list[Repair] = []
-    # The fields' current values, by CSL key. Changes are written to the item once at
-    # the end: each `replace` copies all of Item's fields, and most items need none.
-    keys = _OWNED if steps is DEFAULT_STEPS else {k for step in steps for k in step.fields}
-    values: dict[str, str | None] = {k: v for k in keys if (v := item.get(k)) is not None}
-    changed: dict[str, str | None] = {}  # by CSL key
-    for step in steps:
-        for key in step.fields:
-            before = values.get(key)
-            if before is None:
-                continue
-            after = step.apply(before)
-            after = after if after else None
-            if after != before:
-                repairs.append(Repair(key, step.name, before, after or ""))
-                values[key] = changed[key] = after
-    if changed:
-        attrs: dict[str, Any] = {ATTR[key]: value for key, value in changed.items()}
-        item = replace(item, **attrs)
-    item, issue_repairs = _issue_from_volume(item)
-    repairs.extend(issue_repairs)
-    item, id_repairs = _ids_from_url(item)
-    repairs.extend(id_repairs)
-    people = tuple(map(normalize_person, item.author))
-    if people != item.author:
-        before_names = "; ".join(p.display() for p in item.author)
-        repairs.append(Repair("author", "mojibake", before_names,
+    # What changed, by attribute, written into the item once at the end: each
+    # `replace` copies all of Item's fields and costs more than most steps.
+    changed: dict[str, Any] = {a: v for a, v in fields.items() if v != getattr(item, a)}
+
+    def get(attr: str) -> Any:
+        return changed[attr] if attr in changed else getattr(item, attr)
+
+    plan = _DEFAULT_PLAN if steps is DEFAULT_STEPS else _plan(steps)
+    values = {attr: getattr(item, attr) for _, _, attr in plan}  # the steps' fields, as they go
+    values.update(changed)
+    for step, key, attr in plan:
+        before = values[attr]
+        if before is None:
+            continue
+        after = step.apply(before)
+        after = after if after else None
+        if after != before:
+            repairs.append(Repair(key, step.name, before, after or ""))
+            values[attr] = changed[attr] = after
+    _issue_from_volume(get, changed, repairs)
+    _ids_from_url(get, changed, repairs)
+    author: tuple[Person, ...] = get("author")
+    people = tuple(map(normalize_person, author))
+    if people != author:
+        repairs.append(Repair("author", "mojibake", "; ".join(p.display() for p in author),
                               "; ".join(p.display() for p in people)))  # fmt: skip
-        item = replace(item, author=people)
-    return item, tuple(repairs)
+        changed["author"] = people
+    return (replace(item, **changed) if changed else item), tuple(repairs)
 
 
-def _issue_from_volume(item: Item) -> tuple[Item, list[Repair]]:
+def _issue_from_volume(get: Getter, changed: dict[str, Any], repairs: list[Repair]) -> None:
     """`volume: 39(2-3)` → volume 39, issue 2-3, when the parser left the issue in the volume."""
-    if not item.volume:
-        return item, []
-    volume, issue = split_volume_issue(item.volume)
-    if issue is None or (item.issue and item.issue != issue):
-        return item, []
-    repairs = [Repair("volume", "issue-in-volume", item.volume, volume)]
-    if not item.issue:
-        repairs.append(Repair("issue", "issue-in-volume", "", issue))
-    return replace(item, volume=volume, issue=issue), repairs
+    volume, issue = get("volume"), get("issue")
+    if not volume:
+        return
+    volume_alone, issue_in_volume = split_volume_issue(volume)
+    if issue_in_volume is None or (issue and issue != issue_in_volume):
+        return
+    repairs.append(Repair("volume", "issue-in-volume", volume, volume_alone))
+    if not issue:
+        repairs.append(Repair("issue", "issue-in-volume", "", issue_in_volume))
+    changed.update(volume=volume_alone, issue=issue_in_volume)
 
 
-def _ids_from_url(item: Item) -> tuple[Item, list[Repair]]:
+def _ids_from_url(get: Getter, changed: dict[str, Any], repairs: list[Repair]) -> None:
     """PMCID, PMID, HAL id from the URL; the DOI too when none was printed."""
-    url = item.URL
+    url = get("URL")
     if not url:
-        return item, []
+        return
     found = (  # (field named in the repair, attribute, value found)
         ("PMCID", "PMCID", ids.find_pmcid(url)),
         ("PMID", "PMID", ids.find_pmid(url)),
-        ("DOI", "DOI", None if item.DOI else ids.clean_doi(url)),
+        ("DOI", "DOI", None if get("DOI") else ids.clean_doi(url)),
         ("hal-id", "hal_id", ids.find_hal_id(url)),
     )
-    repairs: list[Repair] = []
-    changes: dict[str, Any] = {}  # by attribute, for one `replace`
     for field, attr, value in found:
-        if value and getattr(item, attr) is None:
+        if value and get(attr) is None:
             repairs.append(Repair(field, "id-from-url", "", value))
-            changes[attr] = value
-    return (replace(item, **changes) if changes else item), repairs
+            changed[attr] = value

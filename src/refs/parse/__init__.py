@@ -183,15 +183,13 @@ def _parse(text: str, index: int, span: Span) -> Reference:
     else:
         item, diagnostics = parse_fallback(main)
 
-    found = (
-        doi_input.strip().rstrip(".") if doi_input else None,
-        url.rstrip(".,;") if url else None,
-        (pmid.group(1) if pmid else tagged.get("PMID")) or None,
-        (pmcid.group(1) if pmcid else tagged.get("PMCID")) or None,
+    item, repairs = normalize_item(  # the identifiers go in with the repairs: one copy
+        item,
+        DOI=doi_input.strip().rstrip(".") if doi_input else None,
+        URL=url.rstrip(".,;") if url else None,
+        PMID=(pmid.group(1) if pmid else tagged.get("PMID")) or None,
+        PMCID=(pmcid.group(1) if pmcid else tagged.get("PMCID")) or None,
     )
-    if found != (item.DOI, item.URL, item.PMID, item.PMCID):  # a `replace` copies every field
-        item = replace(item, DOI=found[0], URL=found[1], PMID=found[2], PMCID=found[3])
-    item, repairs = normalize_item(item)
     alt = [
         d
         for d in ids.find_dois(url or "")
