@@ -12,6 +12,7 @@ container is the last comma-separated segment before the numbers.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from refs.model import Date, Item
 from refs.normalize.names import parse_name
@@ -44,14 +45,20 @@ def looks_like_hal(text: str) -> bool:
         return False
     first = text.split("\n", 1)[0]
     ieee = "issue." not in first and bool(_QUOTED_TITLE.search(first))
-    return not ieee and bool(_TAIL.search(first))
+    return not ieee and bool(_tail(first))
+
+
+# The last text only: the parser detects the style, then parses, the same reference.
+@lru_cache(maxsize=1)
+def _tail(text: str) -> re.Match[str] | None:
+    return _TAIL.search(text)
 
 
 def parse_hal(line: str) -> tuple[Item, list[str]]:
     """Parse the main line of a HAL reference into an Item (no DOI/URL)."""
     diagnostics: list[str] = []
     text = line.strip()
-    tail = _TAIL.search(text)
+    tail = _tail(text)
     fields: dict[str, str | None] = {}
     year: int | None = None
     if tail:

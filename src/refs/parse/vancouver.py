@@ -11,6 +11,7 @@ Those are undone first (`tidy`), and the standard grammar is read:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from refs.model import Date, Item
 from refs.normalize.names import parse_vancouver_name
@@ -38,10 +39,12 @@ def looks_like_vancouver(text: str) -> bool:
     return bool(SIGNALS.search(tidy(text)))
 
 
+# The last text only: the parser detects the style, then parses, the same reference.
+@lru_cache(maxsize=1)
 def tidy(text: str) -> str:
     """Undo the Med Sci spacing: ` , ` ` . ` `; ;` ` : :` `6698.–6702.` `58..`."""
     # Each step is skipped, or done by plain string methods, where it can: this runs
-    # on every reference that is not HAL's, once to detect the style, once to parse.
+    # on every reference that is not HAL's.
     value = text.strip()
     if ";" in value:
         value = _collapse_doubled(value, _DOUBLE_SEMICOLON, ";")
