@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 
 
 def _char_class(keep: Callable[[str], bool]) -> str:
@@ -79,17 +80,25 @@ _MONTH = (
 # (pattern, score, needles): the first pattern that matches gives the line's author score;
 # a pattern with needles is tried only on a line holding one of them near its start.
 _Pattern = tuple[re.Pattern[str], float, tuple[str, ...]]
-_STRONG: list[_Pattern] = [
+
+
+class _Source(str):
+    """A pattern's text, compiled when first needed (`_patterns`): with the Unicode letter
+    classes these take ~0.3 s to compile, which every command paid on import."""
+
+
+_Entry = tuple[_Source, float, tuple[str, ...]]
+_STRONG: list[_Entry] = [
     # `———.` / `--.`: same author as the previous reference (Chicago, MLA).
-    (re.compile(r"^(?:[—―]+|[-–]{2,}|_{2,})\s*[.,]"), 4.0, ()),
+    (_Source(r"^(?:[—―]+|[-–]{2,}|_{2,})\s*[.,]"), 4.0, ()),
     # `Hanahan, D., & …`, `Smith, J. A. (2001)`, `Dempster, A.P.,`
-    (re.compile(rf"^{_SURNAME}\s*,\s*{_INITIALS}(?=[\s,;:(]|$)"), 3.0, ()),
+    (_Source(rf"^{_SURNAME}\s*,\s*{_INITIALS}(?=[\s,;:(]|$)"), 3.0, ()),
     # `R. Siegel, D. …`, `J. Smith and …`, `A. DEHNEL, J. P. FINET et`
-    (re.compile(rf"^{_INITIALS}\s*{_SURNAME}(?=\s*,|\s+(?:and|&|et|und)\s)"), 3.0, ()),
+    (_Source(rf"^{_INITIALS}\s*{_SURNAME}(?=\s*,|\s+(?:and|&|et|und)\s)"), 3.0, ()),
     # Vancouver with a second author or et al.: `Fridman R, Giaccone G`, `Park CC, et al.`,
     # `JEANNOT G., GUILLEMOT D.`
     (
-        re.compile(
+        _Source(
             rf"^{_SURNAME}\s+(?:[{UP}]{{1,3}}\b|{_INITIALS})\s*,\s*"
             rf"(?:{_SURNAME}\s+(?:[{UP}]{{1,3}}\b|{_INITIALS})|et al)"
         ),
@@ -97,28 +106,28 @@ _STRONG: list[_Pattern] = [
         (),
     ),
     # Vancouver without commas: `Zhu L Chen C Shi WJ`
-    (re.compile(rf"^{_SURNAME}\s+[{UP}]{{1,3}}\s+{_SURNAME}\s+[{UP}]{{1,3}}\b"), 3.0, ()),
+    (_Source(rf"^{_SURNAME}\s+[{UP}]{{1,3}}\s+{_SURNAME}\s+[{UP}]{{1,3}}\b"), 3.0, ()),
     # Names in Chinese, Japanese or Korean, several (`김영상, 김영익,`, `周向永.趙俊偉.`) or one
     # before the year (`田尻義了, 2003,`): 2–4 characters each. (On the bench's strings
     # wrapped: 222 first lines, no wrapped line.)
-    (re.compile(rf"^{_CJK}{{2,3}}(?:\s?[,.、·]\s?{_CJK}{{2,3}})+(?=[\s,.(、·]|$)"), 2.5, ()),
-    (re.compile(rf"^{_CJK}{{2,4}}\s?[,.]?\s?\(?{_YEAR}"), 2.5, ()),
+    (_Source(rf"^{_CJK}{{2,3}}(?:\s?[,.、·]\s?{_CJK}{{2,3}})+(?=[\s,.(、·]|$)"), 2.5, ()),
+    (_Source(rf"^{_CJK}{{2,4}}\s?[,.]?\s?\(?{_YEAR}"), 2.5, ()),
     # `Millar, et al.,`, `Devic et al.`, `Kuti I et al 2014`, `Bereni et alii`: a wrapped
     # line almost never starts with a lone surname before `et al`.
-    (re.compile(rf"^{_SURNAME}(?:\s+[{UP}]{{1,3}})?,?\s+et\s+al(?:ii\b|\.|\b)"), 3.0, ("et al",)),
+    (_Source(rf"^{_SURNAME}(?:\s+[{UP}]{{1,3}})?,?\s+et\s+al(?:ii\b|\.|\b)"), 3.0, ("et al",)),
     # Initials in brackets (French): `Richard (H.), Gauthier (E.)`, `Niaux (R.),`
-    (re.compile(rf"^{_SURNAME}\s+\({_INITIALS}\)"), 3.0, ("(",)),
+    (_Source(rf"^{_SURNAME}\s+\({_INITIALS}\)"), 3.0, ("(",)),
     # A corporate author's acronym, then the year: `Department of Defense, United States
     # (DoD). 2011.`, `National Research Council (NRC), 2010,`
-    (re.compile(rf"^(?:{_ORG_WORD}[\s,]+){{1,8}}{_ACRONYM}[.,:]?\s+\(?{_YEAR}"), 2.5, ("(",)),
+    (_Source(rf"^(?:{_ORG_WORD}[\s,]+){{1,8}}{_ACRONYM}[.,:]?\s+\(?{_YEAR}"), 2.5, ("(",)),
 ]
-_WEAK: list[_Pattern] = [
+_WEAK: list[_Entry] = [
     # `BARNAUD Nicolas,`, `HAREL-BIRAUD, Hélène.` (not `EFSA Journal,`)
-    (re.compile(rf"^{_CAPS},?\s+(?!{_SERIAL}){_NAME}(?:[-\s]{_NAME})?\s*[,.]"), 2.5, ()),
+    (_Source(rf"^{_CAPS},?\s+(?!{_SERIAL}){_NAME}(?:[-\s]{_NAME})?\s*[,.]"), 2.5, ()),
     # `Morrison, Toni.`, `Cage, John, and …`, `Gabilliet, Jean-Paul (2010)`,
     # `MacKenzie, David N. 1975.`, `Hull, Matthew S. “Documents …”` (MLA, Chicago)
     (
-        re.compile(
+        _Source(
             rf"^{_SURNAME},\s+(?!{_MONTH}){_NAME}(?:\s+{_INITIALS}(?=\s|,|$)|(?:\s+{_NAME})?"
             rf"(?=[,.;]|\s+(?:and|&|\(|\(?{_YEAR})|\s+(?:und|et|y|e)\s))"
         ),  # … `Kegler, Ulrike;`, `Alkier, Stefan und …`
@@ -128,20 +137,18 @@ _WEAK: list[_Pattern] = [
     # Vancouver, one author or no comma after: `Tang J.`, `Smith AB:`, `Gurarie V 2013`
     # (not a journal's year, `EMBO J 1997; 16:`)
     (
-        re.compile(
-            rf"^{_SURNAME}\s+[{UP}]{{1,3}}(?=[,.:;]|\s+(?:and|&)\s|\s+\(?{_YEAR}\)?(?!\s*;))"
-        ),
+        _Source(rf"^{_SURNAME}\s+[{UP}]{{1,3}}(?=[,.:;]|\s+(?:and|&)\s|\s+\(?{_YEAR}\)?(?!\s*;))"),
         2.0,
         (),
     ),
     # `SENNETT. Le travail`, `UNESCO, 2001`, `AMERICAN PSYCHIATRIC ASSOCIATION. DSM`
-    (re.compile(rf"^{_CAPS}(?:[\s-]+(?:{_CAPS}|DE|LA|DU|DES|ET|OF|AND|FOR|THE))*[.,]\s"), 1.5, ()),
+    (_Source(rf"^{_CAPS}(?:[\s-]+(?:{_CAPS}|DE|LA|DU|DES|ET|OF|AND|FOR|THE))*[.,]\s"), 1.5, ()),
     # A corporate author's acronym: `ARS Ile de France (ARS). Renforcer …`
-    (re.compile(rf"^(?:{_ORG_WORD}[\s,]+){{1,8}}{_ACRONYM}[.,:]?\s"), 1.5, ("(",)),
+    (_Source(rf"^(?:{_ORG_WORD}[\s,]+){{1,8}}{_ACRONYM}[.,:]?\s"), 1.5, ("(",)),
     # Given name first: `Ulrike Schildmann (Hrsg.):`, `Pablo C. Diaz, City`,
     # `Feng Luo and Stephan Tillmann`
     (
-        re.compile(
+        _Source(
             rf"^{_NAME}(?:\s+{_INITIALS})?\s+{_SURNAME}\s*"
             rf"(?=[(:]|,\s*[{UP}]|\s+(?:and|&|et|und)\s)"
         ),
@@ -154,7 +161,7 @@ _WEAK: list[_Pattern] = [
     # after a comma, or ending the line, starts as many wrapped lines as references:
     # `Refinement Workshop, 1992.`)
     (
-        re.compile(rf"^[^\d\s][^\d]{{1,60}}?(?:\.\s+\(?|\s?\(){_YEAR}\)?[.,:]\s+\S"),
+        _Source(rf"^[^\d\s][^\d]{{1,60}}?(?:\.\s+\(?|\s?\(){_YEAR}\)?[.,:]\s+\S"),
         1.0,
         ("(", ". "),
     ),
@@ -199,6 +206,14 @@ _TAIL_CHARS = 30
 _HEAD = 100  # characters of a line where a pattern's needles are looked for
 
 
+@cache
+def _patterns() -> tuple[list[_Pattern], list[_Pattern]]:
+    """_STRONG and _WEAK compiled, once."""
+    strong = [(re.compile(p), score, needles) for p, score, needles in _STRONG]
+    weak = [(re.compile(p), score, needles) for p, score, needles in _WEAK]
+    return strong, weak
+
+
 def author_score(line: str) -> float:
     """How much the start of `line` looks like the start of a reference (0 = not at all)."""
     line = line.strip()
@@ -214,12 +229,13 @@ def author_score(line: str) -> float:
     if not _NOT_NAME.match(line):
         return 0.0
     head = line[:_HEAD]
-    for pattern, score, needles in _STRONG:
+    strong, weak = _patterns()
+    for pattern, score, needles in strong:
         if (not needles or any(n in head for n in needles)) and pattern.match(line):
             return score
     if _PUBLISHER_OR_PLACE.match(line):
         return 0.0
-    for pattern, score, needles in _WEAK:
+    for pattern, score, needles in weak:
         if (not needles or any(n in head for n in needles)) and pattern.match(line):
             return score
     return 0.0
