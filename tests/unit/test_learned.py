@@ -516,3 +516,17 @@ def test_example_lists_in_other_styles_read_field_by_field() -> None:
                     misses.append(f"{name} {row['family']} {field}: {got[field]!r} ≠ {want!r}")
     total = right + len(misses)
     assert right / total >= EXAMPLE_FIELDS_FLOOR, misses
+
+
+@needs_model
+def test_an_issue_after_its_cue_read_as_a_second_volume_is_the_issue() -> None:
+    from refs.parse.learned.crf import Field, _issue_read_as_volume
+
+    text = "Die Naturwissenschaften 23 (1935), Nr. 48, S. 807–812."
+    first, second = text.index("23"), text.index("48")
+    volumes = [Field("volume", first, first + 2), Field("volume", second, second + 2)]
+    assert _issue_read_as_volume(text, volumes) == "48"
+    no_cue = "Die Naturwissenschaften 23 (1935), 48, S. 807–812."
+    at = no_cue.index("48")
+    assert _issue_read_as_volume(no_cue, [volumes[0], Field("volume", at, at + 2)]) is None
+    assert _issue_read_as_volume(text, volumes[:1]) is None

@@ -317,7 +317,7 @@ def parse_learned(text: str) -> tuple[Item, list[str]]:
         title=first.get("title"),
         container_title=first.get("container-title"),
         volume=first.get("volume"),
-        issue=first.get("issue"),
+        issue=first.get("issue") or _issue_read_as_volume(text, fields),
         page=first.get("pages"),
         publisher=first.get("publisher"),
         publisher_place=first.get("location"),
@@ -343,6 +343,22 @@ def parse_learned(text: str) -> tuple[Item, list[str]]:
     if repeated:
         diagnostics.append(f"learned parser: several {', '.join(repeated)} segments, kept the first")  # fmt: skip
     return item, diagnostics
+
+
+# An issue cue just before a field: `Nr. 48`, `no 3`, `n° 12`, `Heft 2`.
+_ISSUE_CUE = re.compile(r"(?:\b(?:no|nos|nr|n|num|issue|heft|h|fasc)\.?|n°|nº|№)\s*$", re.I)
+
+
+def _issue_read_as_volume(text: str, fields: Sequence[Field]) -> str | None:
+    """A second volume after an issue cue (`23 (1935), Nr. 48`) is the issue: the tagger
+    reads the number after a cue it knows as a volume when the volume came earlier."""
+    volumes = [f for f in fields if f.label == "volume"]
+    if len(volumes) < 2:
+        return None
+    second = volumes[1]
+    if _ISSUE_CUE.search(text[max(0, second.start - 8) : second.start]):
+        return _text(text, second) or None
+    return None
 
 
 _THESIS = re.compile(r"thes[ie]s|thèse|dissertation|ph\.?\s?d|mémoire|habilitation")
