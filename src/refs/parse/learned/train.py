@@ -38,9 +38,10 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from refs.parse.learned.crf import (
     LABELS,
@@ -132,23 +133,30 @@ def dedup_key(text: str) -> str:
     return " ".join(text.split())
 
 
-def load_examples(shared: Path) -> list[Example]:
-    """Every labelled string, deduplicated by text (the first occurrence is kept)."""
+def _rows(shared: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(`file:line`, row) for every labelled string of both files, in file order."""
     folder = shared / "data" / "parsing"
-    seen: set[str] = set()
-    out: list[Example] = []
     for name in FILES:
         with (folder / name).open(encoding="utf-8") as handle:
             for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                row = json.loads(line)
-                text: str = row["text"]
-                key = dedup_key(text)
-                if not key or key in seen:
-                    continue
-                seen.add(key)
-                out.append(convert(f"{name}:{number}", row["source"], text, row["spans"]))
+                if line.strip():
+                    yield f"{name}:{number}", json.loads(line)
+
+
+def _convert_row(ident: str, row: dict[str, Any]) -> Example:
+    return convert(ident, row["source"], row["text"], row["spans"])
+
+
+def load_examples(shared: Path) -> list[Example]:
+    """Every labelled string, deduplicated by text (the first occurrence is kept)."""
+    seen: set[str] = set()
+    out: list[Example] = []
+    for ident, row in _rows(shared):
+        key = dedup_key(row["text"])
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        out.append(_convert_row(ident, row))
     return out
 
 
@@ -158,20 +166,13 @@ def corpus_agreement(shared: Path) -> Score:
     Both are converted to the common convention first, so what disagrees is how two teams
     of annotators read the same string: a ceiling for any parser scored on their labels.
     """
-    folder = shared / "data" / "parsing"
     first: dict[str, Example] = {}
     score = Score.empty()
-    for name in FILES:
-        with (folder / name).open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                row = json.loads(line)
-                key = dedup_key(row["text"])
-                example = convert(f"{name}:{number}", row["source"], row["text"], row["spans"])
-                other = first.setdefault(key, example)
-                if other is not example and other.id.split(":")[0] != name:
-                    score.add(keyed(example.text, example.gold), keyed(other.text, other.gold))
+    for ident, row in _rows(shared):
+        example = _convert_row(ident, row)
+        other = first.setdefault(dedup_key(row["text"]), example)
+        if other is not example and other.id.split(":")[0] != ident.split(":")[0]:
+            score.add(keyed(example.text, example.gold), keyed(other.text, other.gold))
     return score
 
 
