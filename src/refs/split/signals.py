@@ -82,23 +82,20 @@ _MONTH = (
 _Pattern = tuple[re.Pattern[str], float, tuple[str, ...]]
 
 
-class _Source(str):
-    """A pattern's text, compiled when first needed (`_patterns`): with the Unicode letter
-    classes these take ~0.3 s to compile, which every command paid on import."""
-
-
-_Entry = tuple[_Source, float, tuple[str, ...]]
+# Patterns are kept as text here and compiled on first use (`_patterns`): with the Unicode
+# letter classes they take ~0.3 s to compile, which every command paid on import.
+_Entry = tuple[str, float, tuple[str, ...]]
 _STRONG: list[_Entry] = [
     # `———.` / `--.`: same author as the previous reference (Chicago, MLA).
-    (_Source(r"^(?:[—―]+|[-–]{2,}|_{2,})\s*[.,]"), 4.0, ()),
+    (r"^(?:[—―]+|[-–]{2,}|_{2,})\s*[.,]", 4.0, ()),
     # `Hanahan, D., & …`, `Smith, J. A. (2001)`, `Dempster, A.P.,`
-    (_Source(rf"^{_SURNAME}\s*,\s*{_INITIALS}(?=[\s,;:(]|$)"), 3.0, ()),
+    (rf"^{_SURNAME}\s*,\s*{_INITIALS}(?=[\s,;:(]|$)", 3.0, ()),
     # `R. Siegel, D. …`, `J. Smith and …`, `A. DEHNEL, J. P. FINET et`
-    (_Source(rf"^{_INITIALS}\s*{_SURNAME}(?=\s*,|\s+(?:and|&|et|und)\s)"), 3.0, ()),
+    (rf"^{_INITIALS}\s*{_SURNAME}(?=\s*,|\s+(?:and|&|et|und)\s)", 3.0, ()),
     # Vancouver with a second author or et al.: `Fridman R, Giaccone G`, `Park CC, et al.`,
     # `JEANNOT G., GUILLEMOT D.`
     (
-        _Source(
+        (
             rf"^{_SURNAME}\s+(?:[{UP}]{{1,3}}\b|{_INITIALS})\s*,\s*"
             rf"(?:{_SURNAME}\s+(?:[{UP}]{{1,3}}\b|{_INITIALS})|et al)"
         ),
@@ -106,28 +103,28 @@ _STRONG: list[_Entry] = [
         (),
     ),
     # Vancouver without commas: `Zhu L Chen C Shi WJ`
-    (_Source(rf"^{_SURNAME}\s+[{UP}]{{1,3}}\s+{_SURNAME}\s+[{UP}]{{1,3}}\b"), 3.0, ()),
+    (rf"^{_SURNAME}\s+[{UP}]{{1,3}}\s+{_SURNAME}\s+[{UP}]{{1,3}}\b", 3.0, ()),
     # Names in Chinese, Japanese or Korean, several (`김영상, 김영익,`, `周向永.趙俊偉.`) or one
     # before the year (`田尻義了, 2003,`): 2–4 characters each. (On the bench's strings
     # wrapped: 222 first lines, no wrapped line.)
-    (_Source(rf"^{_CJK}{{2,3}}(?:\s?[,.、·]\s?{_CJK}{{2,3}})+(?=[\s,.(、·]|$)"), 2.5, ()),
-    (_Source(rf"^{_CJK}{{2,4}}\s?[,.]?\s?\(?{_YEAR}"), 2.5, ()),
+    (rf"^{_CJK}{{2,3}}(?:\s?[,.、·]\s?{_CJK}{{2,3}})+(?=[\s,.(、·]|$)", 2.5, ()),
+    (rf"^{_CJK}{{2,4}}\s?[,.]?\s?\(?{_YEAR}", 2.5, ()),
     # `Millar, et al.,`, `Devic et al.`, `Kuti I et al 2014`, `Bereni et alii`: a wrapped
     # line almost never starts with a lone surname before `et al`.
-    (_Source(rf"^{_SURNAME}(?:\s+[{UP}]{{1,3}})?,?\s+et\s+al(?:ii\b|\.|\b)"), 3.0, ("et al",)),
+    (rf"^{_SURNAME}(?:\s+[{UP}]{{1,3}})?,?\s+et\s+al(?:ii\b|\.|\b)", 3.0, ("et al",)),
     # Initials in brackets (French): `Richard (H.), Gauthier (E.)`, `Niaux (R.),`
-    (_Source(rf"^{_SURNAME}\s+\({_INITIALS}\)"), 3.0, ("(",)),
+    (rf"^{_SURNAME}\s+\({_INITIALS}\)", 3.0, ("(",)),
     # A corporate author's acronym, then the year: `Department of Defense, United States
     # (DoD). 2011.`, `National Research Council (NRC), 2010,`
-    (_Source(rf"^(?:{_ORG_WORD}[\s,]+){{1,8}}{_ACRONYM}[.,:]?\s+\(?{_YEAR}"), 2.5, ("(",)),
+    (rf"^(?:{_ORG_WORD}[\s,]+){{1,8}}{_ACRONYM}[.,:]?\s+\(?{_YEAR}", 2.5, ("(",)),
 ]
 _WEAK: list[_Entry] = [
     # `BARNAUD Nicolas,`, `HAREL-BIRAUD, Hélène.` (not `EFSA Journal,`)
-    (_Source(rf"^{_CAPS},?\s+(?!{_SERIAL}){_NAME}(?:[-\s]{_NAME})?\s*[,.]"), 2.5, ()),
+    (rf"^{_CAPS},?\s+(?!{_SERIAL}){_NAME}(?:[-\s]{_NAME})?\s*[,.]", 2.5, ()),
     # `Morrison, Toni.`, `Cage, John, and …`, `Gabilliet, Jean-Paul (2010)`,
     # `MacKenzie, David N. 1975.`, `Hull, Matthew S. “Documents …”` (MLA, Chicago)
     (
-        _Source(
+        (
             rf"^{_SURNAME},\s+(?!{_MONTH}){_NAME}(?:\s+{_INITIALS}(?=\s|,|$)|(?:\s+{_NAME})?"
             rf"(?=[,.;]|\s+(?:and|&|\(|\(?{_YEAR})|\s+(?:und|et|y|e)\s))"
         ),  # … `Kegler, Ulrike;`, `Alkier, Stefan und …`
@@ -137,18 +134,18 @@ _WEAK: list[_Entry] = [
     # Vancouver, one author or no comma after: `Tang J.`, `Smith AB:`, `Gurarie V 2013`
     # (not a journal's year, `EMBO J 1997; 16:`)
     (
-        _Source(rf"^{_SURNAME}\s+[{UP}]{{1,3}}(?=[,.:;]|\s+(?:and|&)\s|\s+\(?{_YEAR}\)?(?!\s*;))"),
+        (rf"^{_SURNAME}\s+[{UP}]{{1,3}}(?=[,.:;]|\s+(?:and|&)\s|\s+\(?{_YEAR}\)?(?!\s*;))"),
         2.0,
         (),
     ),
     # `SENNETT. Le travail`, `UNESCO, 2001`, `AMERICAN PSYCHIATRIC ASSOCIATION. DSM`
-    (_Source(rf"^{_CAPS}(?:[\s-]+(?:{_CAPS}|DE|LA|DU|DES|ET|OF|AND|FOR|THE))*[.,]\s"), 1.5, ()),
+    (rf"^{_CAPS}(?:[\s-]+(?:{_CAPS}|DE|LA|DU|DES|ET|OF|AND|FOR|THE))*[.,]\s", 1.5, ()),
     # A corporate author's acronym: `ARS Ile de France (ARS). Renforcer …`
-    (_Source(rf"^(?:{_ORG_WORD}[\s,]+){{1,8}}{_ACRONYM}[.,:]?\s"), 1.5, ("(",)),
+    (rf"^(?:{_ORG_WORD}[\s,]+){{1,8}}{_ACRONYM}[.,:]?\s", 1.5, ("(",)),
     # Given name first: `Ulrike Schildmann (Hrsg.):`, `Pablo C. Diaz, City`,
     # `Feng Luo and Stephan Tillmann`
     (
-        _Source(
+        (
             rf"^{_NAME}(?:\s+{_INITIALS})?\s+{_SURNAME}\s*"
             rf"(?=[(:]|,\s*[{UP}]|\s+(?:and|&|et|und)\s)"
         ),
@@ -161,7 +158,7 @@ _WEAK: list[_Entry] = [
     # after a comma, or ending the line, starts as many wrapped lines as references:
     # `Refinement Workshop, 1992.`)
     (
-        _Source(rf"^[^\d\s][^\d]{{1,60}}?(?:\.\s+\(?|\s?\(){_YEAR}\)?[.,:]\s+\S"),
+        (rf"^[^\d\s][^\d]{{1,60}}?(?:\.\s+\(?|\s?\(){_YEAR}\)?[.,:]\s+\S"),
         1.0,
         ("(", ". "),
     ),

@@ -44,12 +44,12 @@ OUTSIDE = "O"  # separators between fields
 MODEL_PATH = Path(__file__).with_name("model.crfsuite")
 
 
-# Known journal, publisher and place names from the training data (features.Lexicon), one
-# `codes<TAB>key` per line, gzipped; written by the training beside the model.
 def lexicon_path(model: Path) -> Path:
     return model.with_name(model.stem + "-lexicon.txt.gz")
 
 
+# Known journal, publisher and place names from the training data (features.Lexicon), one
+# `codes<TAB>key` per line, gzipped; written by the training beside the model.
 LEXICON_PATH = lexicon_path(MODEL_PATH)
 LOW_CONFIDENCE = 0.5  # below this probability of the best labelling, say so
 MAX_TOKENS = 400  # longer strings are tagged on their first MAX_TOKENS tokens
@@ -129,7 +129,8 @@ def model_info(path: Path = MODEL_PATH) -> str:
 
 
 def tag(text: str) -> Tagged:
-    """Tokens of `text`, a label for each, and the probability of that labelling."""
+    """Tokens of `text`, a label for each, and the probability of the tagger's labelling
+    (before `book_title` renames a run, which the tagger did not weigh)."""
     if not text.isprintable():  # lone surrogates cannot reach crfsuite (UTF-8); NULs end C strings
         text = text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "?")
     tokens = tokenize(text)[:MAX_TOKENS]
