@@ -29,7 +29,7 @@ from benchmarks.table import Table
 from refs.export import formatted
 from refs.export.formatted import format_entries
 from refs.export.styles import resolve_locale, resolve_style
-from refs.source import Work
+from refs.work import Work
 
 STYLES = ("vancouver", "ama", "apa", "nature", "chicago", "harvard", "ieee", "lancet", "bmj",
           "elsevier-vancouver")  # fmt: skip

@@ -37,14 +37,15 @@ from refs.normalize.text import LOST
 from refs.parse import parse_list, parse_reference
 from refs.resolve import Resolver, candidate_features, search_text, title_matrix
 from refs.resolve.match import load_model, probability
+from refs.resolve.source import Query
 from refs.resolve.train import eval_index, is_training
 from refs.serve import running_server
-from refs.source import Query, Work
 from refs.sources.crossref_api import CrossrefApi
 from refs.sources.index_build import build_index, sample_records
 from refs.sources.limits import DEFAULTS as DEFAULT_LIMITS
 from refs.sources.limits import Limits
 from refs.sources.sqlite_index import SqliteIndex
+from refs.work import Work
 
 ROOT = Path(__file__).resolve().parent.parent
 INDEX = ROOT / "bench-out" / "eval-index.sqlite"  # the same file as `python -m refs.resolve.train`

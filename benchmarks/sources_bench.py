@@ -28,12 +28,13 @@ from urllib.parse import quote
 
 from benchmarks.table import Table
 from refs.ids import doi_key
+from refs.resolve.source import Absent, Query
 from refs.serve import Faults, running_server
-from refs.source import Absent, Query, Work
 from refs.sources.crossref_api import MAX_BATCH, MAX_FILTER_CHARS, CrossrefApi
 from refs.sources.index_build import build_index
 from refs.sources.limits import DEFAULTS, Limits
 from refs.sources.sqlite_index import SqliteIndex
+from refs.work import Work
 
 WORKS = Path("data/crossref/works.jsonl.gz")
 STRINGS = Path("data/matching/synthetic-dev.jsonl")

@@ -22,8 +22,9 @@ from refs.check.inputs import expand_inputs, read_records
 from refs.check.journal import Journal
 from refs.check.run import CheckOptions, Job, check_dois, open_index
 from refs.errors import InputError
-from refs.source import Absent, Candidate, Query, Work
+from refs.resolve.source import Absent, Candidate, Closing, Description, Query
 from refs.sources.sqlite_index import SqliteIndex
+from refs.work import Work
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,7 @@ def index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return shared_index(tmp_path_factory)
 
 
-class Counting:
+class Counting(Closing):
     """A source over the index that records every `works` call and can fail some DOIs."""
 
     def __init__(self, index_path: Path, fail: Iterable[str] = ()) -> None:
@@ -54,6 +55,9 @@ class Counting:
 
     def agency(self, doi: str) -> str | None:
         return None
+
+    def describe(self) -> Description:
+        return self.index.describe()
 
     def close(self) -> None:
         self.index.close()

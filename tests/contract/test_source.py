@@ -21,13 +21,14 @@ import pytest
 
 from refs.ids import doi_key
 from refs.model import Date
+from refs.resolve.source import Absent, Query, Source
 from refs.serve import running_server
-from refs.source import Absent, Query, Relation, Source, Work
 from refs.sources.cache import AnswerCache
 from refs.sources.crossref_api import CrossrefApi
 from refs.sources.index_build import build_index
 from refs.sources.limits import DEFAULTS, Limits
 from refs.sources.sqlite_index import SqliteIndex
+from refs.work import Relation, Work
 
 MAILTO = "contract-tests@example.org"
 # Several small batches per `works` call, so that answers are merged across requests.

@@ -18,7 +18,7 @@ from refs.compare.fields import (
 )
 from refs.compare.journals import journal_similarity
 from refs.model import Date, Item, Person
-from refs.source import Work
+from refs.work import Work
 
 WORK = Work.from_message(
     {

@@ -19,12 +19,13 @@ import requests
 
 from refs.errors import SourceUnavailable
 from refs.ids import doi_key
+from refs.resolve.source import Absent, Query
 from refs.serve import Faults, ServerThread, limit_violations, read_access_log, running_server
-from refs.source import Absent, Query, Work
 from refs.sources.cache import AnswerCache
 from refs.sources.crossref_api import MAX_FILTER_CHARS, CrossrefApi
 from refs.sources.limits import DEFAULTS, Limits
 from refs.sources.sqlite_index import SqliteIndex
+from refs.work import Work
 
 N = 1000
 MAILTO = "api-tests@example.org"

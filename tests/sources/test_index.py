@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from refs.errors import InputError, SourceUnavailable
-from refs.source import Absent, Query
+from refs.resolve.source import Absent, Query
 from refs.sources.index_build import build_index, sample_records
 from refs.sources.records import Record, Skipped, read_records
 from refs.sources.sqlite_index import SqliteIndex

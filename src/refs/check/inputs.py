@@ -34,7 +34,7 @@ from urllib.parse import unquote
 from refs import ids
 from refs.errors import InputError
 from refs.model import Date, Item, Reference, Span
-from refs.source import Work
+from refs.work import Work
 
 __all__ = [
     "FIELDS",

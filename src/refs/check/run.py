@@ -58,7 +58,8 @@ from refs.compare.fields import compare
 from refs.errors import InputError
 from refs.model import FieldDiff, Notice, Reference, Verdict
 from refs.resolve import parent_doi
-from refs.source import Absent, Source, Work
+from refs.resolve.source import Absent, Source
+from refs.work import Work
 
 __all__ = ["CHUNK", "CheckOptions", "Job", "RunStats", "check_dois", "fail_on", "open_index"]
 

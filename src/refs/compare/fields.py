@@ -20,7 +20,7 @@ from refs.compare.text import fold, title_similarity
 from refs.model import FieldDiff, Item, Person
 from refs.normalize.pages import normalize_pages
 from refs.normalize.text import LOST, mark_lost_characters
-from refs.source import Work, record_years
+from refs.work import Work, record_years
 
 AGREE, COSMETIC, MISMATCH, LOST_CHARS, MISSING, ABSENT = (
     "agree", "cosmetic", "mismatch", "lost-characters", "missing", "absent")  # fmt: skip

@@ -35,7 +35,8 @@ from refs.errors import SourceError
 from refs.model import FieldDiff, Item, Notice, Reference, Verdict
 from refs.resolve.correct import corrected_item
 from refs.resolve.match import Model, features, load_model, probability
-from refs.source import Absent, Candidate, Query, Source, Work
+from refs.resolve.source import Absent, Candidate, Query, Source
+from refs.work import Work
 
 __all__ = ["Resolver", "candidate_features", "search_text"]
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from refs.compare.fields import COSMETIC
 from refs.model import Date, FieldDiff, Item
-from refs.source import Work
+from refs.work import Work
 
 
 def corrected_item(item: Item, work: Work, flags: tuple[FieldDiff, ...]) -> Item:

@@ -25,7 +25,7 @@ from typing import Any
 from refs.parse import parse_reference
 from refs.resolve import candidate_features, search_text, title_matrix
 from refs.resolve.match import FEATURES, Model, fit_logistic, probability
-from refs.source import Query
+from refs.resolve.source import Query
 from refs.sources.index_build import build_index
 from refs.sources.sqlite_index import SqliteIndex
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from refs import config
 from refs.errors import InputError
-from refs.source import Source
+from refs.resolve.source import Source
 from refs.sources.cache import AnswerCache
 from refs.sources.crossref_api import PUBLIC_API, CrossrefApi
 from refs.sources.index_build import build_index, sample_records

@@ -33,9 +33,10 @@ from requests.adapters import HTTPAdapter
 from refs import __version__
 from refs.errors import SourceUnavailable
 from refs.ids import doi_key
-from refs.source import Absent, Candidate, Query, Work
+from refs.resolve.source import Absent, Candidate, Closing, Description, Query
 from refs.sources.cache import AnswerCache
 from refs.sources.limits import Limits
+from refs.work import Work
 
 PUBLIC_API = "https://api.crossref.org"
 # The fields refs reads; `select` keeps payloads small (a full record can be 100 kB
@@ -70,7 +71,7 @@ class TransportFailure(Exception):
     """A request that got no usable answer after every retry."""
 
 
-class CrossrefApi:
+class CrossrefApi(Closing):
     """A `Source` over the Crossref REST API or a compatible server (`refs serve`)."""
 
     def __init__(
@@ -178,6 +179,9 @@ class CrossrefApi:
         if self.cache:
             self.cache.put_many(self.base_url, "agency", {key: answer})
         return answer
+
+    def describe(self) -> Description:
+        return Description(self.name)
 
     def close(self) -> None:
         self.session.close()

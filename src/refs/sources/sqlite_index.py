@@ -21,7 +21,8 @@ from typing import Any
 
 from refs.errors import SourceUnavailable
 from refs.ids import doi_key
-from refs.source import Absent, Candidate, Query, Work, work_date
+from refs.resolve.source import Absent, Candidate, Closing, Description, Query
+from refs.work import Work, work_date
 
 SCHEMA_VERSION = "1"
 COMMON_SHARE = 0.02  # words in more than 2% of records are left out of the search query
@@ -147,10 +148,11 @@ class IndexInfo:
     files: int
 
 
+SMALL_INDEX = 10_000  # works below which `unknown` more likely means "not in it"
 _CANDIDATE_CACHE = 4_000  # decoded works kept per connection (~5 kB each)
 
 
-class SqliteIndex:
+class SqliteIndex(Closing):
     """A `Source` over a local SQLite index. One connection; not shared across threads."""
 
     name = "index"
@@ -233,6 +235,14 @@ class SqliteIndex:
 
     def agency(self, doi: str) -> str | None:
         return "crossref" if self.records([doi_key(doi)]) else None
+
+    def describe(self) -> Description:
+        works = self.count()
+        hint = None
+        if works < SMALL_INDEX:
+            hint = ('refs: note: the index is small, so `unknown` means "not in it", not '
+                    '"not registered"; build a fuller one with `refs index build` or use --source crossref')  # fmt: skip
+        return Description(f"the local index ({works:,} works)", hint)
 
     def close(self) -> None:
         self.db.close()

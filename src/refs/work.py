@@ -1,26 +1,17 @@
-"""Where the truth comes from: the `Source` protocol and the `Work` it returns.
+"""The registry's side of a comparison: a `Work` record and the notices linked to it.
 
-Pure interface. Three real implementations live in `refs.sources`: the local
-SQLite index, the Crossref REST API, and any Crossref-compatible server
-(`refs serve` included) through the same API client.
+Data only, beside `refs.model` (the reference's side). `Work.from_message` reads the
+`message` of a Crossref REST answer, or a record of the index.
 """
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from refs.ids import clean_doi, doi_key
 from refs.model import Date, Person, date_from_csl
-
-
-class Absent(enum.Enum):
-    """Why a looked-up DOI has no work: a verdict, or no answer at all."""
-
-    MISSING = "missing"  # the source answered: this DOI is not registered there
-    UNAVAILABLE = "unavailable"  # no answer (transport failure, rate limit): never a verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,39 +169,3 @@ def _relations(value: Any) -> tuple[Relation, ...]:
             )
         )
     return tuple(out)
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A search hit: the work and the source's own relevance score (not a probability)."""
-
-    work: Work
-    score: float
-
-
-@dataclass(frozen=True, slots=True)
-class Query:
-    """A bibliographic search: a reference string, or fields joined into one."""
-
-    text: str
-    rows: int = 5
-
-
-class Source(Protocol):
-    """Anything refs can ask about DOIs and works."""
-
-    name: str
-
-    def works(self, dois: Iterable[str]) -> dict[str, Work | Absent]:
-        """Look up many DOIs at once; keys are the lower-cased DOIs asked for."""
-        ...
-
-    def search(self, query: Query) -> list[Candidate]:
-        """Bibliographic search, best first."""
-        ...
-
-    def agency(self, doi: str) -> str | None:
-        """The DOI's registration agency (`crossref`, `datacite`…), None when unknown."""
-        ...
-
-    def close(self) -> None: ...
