@@ -3,6 +3,8 @@
 The limits are the ones observed from 23 Jul 2026 (API_CONTRACT.md §5): a DOI
 lookup ("single") gets 5/s with concurrency 1 anonymously, 10/s with concurrency 3
 when polite; a list ("array": queries, filters) gets 1/s or 3/s, concurrency 1 or 3.
+The numbers are the client's table (`refs.sources.limits.DEFAULTS`), so the server
+and the client that paces itself against it cannot drift apart.
 
 `PoolGate` counts every request whether or not limits are enforced, so the access
 log can say, for each request, whether the real service would have refused it.
@@ -19,6 +21,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
+from refs.sources.limits import DEFAULTS
+
 
 @dataclass(frozen=True, slots=True)
 class Limit:
@@ -28,11 +32,15 @@ class Limit:
     concurrency: int
 
 
+def _limit(pool: str, rate: float, concurrency: int) -> Limit:
+    # Crossref advertises whole requests per interval (`x-rate-limit-limit: 5`).
+    if not rate.is_integer() or rate < 1:
+        raise ValueError(f"{pool}: the server advertises whole rates, not {rate}/s")
+    return Limit(rate=int(rate), concurrency=concurrency)
+
+
 POOL_LIMITS: Mapping[str, Limit] = {
-    "public-single": Limit(rate=5, concurrency=1),
-    "polite-single": Limit(rate=10, concurrency=3),
-    "public-array": Limit(rate=1, concurrency=1),
-    "polite-array": Limit(rate=3, concurrency=3),
+    pool: _limit(pool, rate, concurrency) for pool, (rate, concurrency) in DEFAULTS.items()
 }
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from refs.sources.records import Record, Skipped, expand, read_records
-from refs.sources.sqlite_index import SqliteIndex
+from refs.sources.sqlite_index import FileProgress, SqliteIndex
 
 BATCH = 2000  # records per transaction: large enough to be fast, small enough to resume
 
@@ -40,15 +40,13 @@ def build_index(
         report.files += 1
         stat = path.stat()
         name = str(path.resolve())
-        row = index.db.execute(
-            "SELECT size, mtime, records_done, complete FROM ingested WHERE file = ?", (name,)
-        ).fetchone()
+        known = index.progress_of(name)
         done = 0
-        if row and (row[0], row[1]) == (stat.st_size, stat.st_mtime):
-            if row[3]:
+        if known and (known.size, known.mtime) == (stat.st_size, stat.st_mtime):
+            if known.complete:
                 report.resumed_files += 1
                 continue
-            done = int(row[2])
+            done = known.records_done
         position = done
         stream: Iterator[Record | Skipped] = read_records(path)
         if done:
@@ -66,19 +64,12 @@ def build_index(
                 else:
                     works.append(entry.work)
             position += len(batch)
-            with index.db:  # one transaction: records and progress together
-                report.added += index.upsert(works)
-                index.db.execute(
-                    "INSERT OR REPLACE INTO ingested VALUES (?, ?, ?, ?, 0)",
-                    (name, stat.st_size, stat.st_mtime, position),
-                )
+            # One transaction: records and progress together.
+            done_so_far = FileProgress(name, stat.st_size, stat.st_mtime, position, False)
+            report.added += index.ingest(works, done_so_far)
             if progress:
                 progress(str(path), position)
-        with index.db:
-            index.db.execute(
-                "INSERT OR REPLACE INTO ingested VALUES (?, ?, ?, ?, 1)",
-                (name, stat.st_size, stat.st_mtime, position),
-            )
+        index.record_progress(FileProgress(name, stat.st_size, stat.st_mtime, position, True))
     return report
 
 

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 # spacing exactly 1/rate is refused now and then; 10% headroom absorbs ~100 ms.
 HEADROOM = 0.9
 
-# (requests per second, concurrent requests) per pool, as documented in 2026.
+# (requests per second, concurrent requests) per pool, as documented in 2026. The one
+# copy of these numbers: `refs serve` advertises and enforces the same (serve/ratelimit.py).
 DEFAULTS: dict[str, tuple[float, int]] = {
     "polite-single": (10.0, 3),
     "polite-array": (3.0, 3),

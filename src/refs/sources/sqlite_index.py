@@ -129,8 +129,9 @@ def slim_record(work: Mapping[str, Any]) -> dict[str, Any]:
     return slim
 
 
-def match_expression(text: str, limit: int = 40) -> str | None:
-    """An FTS5 OR-query of the distinctive words of a reference string."""
+def _count_expression(text: str, limit: int = 40) -> str | None:
+    """The FTS5 OR-query `count_matches` counts: the text's words but stop words and
+    one-letter words (digits kept), at most `limit`."""
     seen: dict[str, None] = {}
     for word in _WORD.findall(text.lower()):
         if word not in _STOP and (len(word) > 1 or word.isdigit()) and word not in seen:
@@ -146,6 +147,20 @@ class IndexInfo:
     size_bytes: int
     complete: bool
     files: int
+
+
+@dataclass(frozen=True, slots=True)
+class FileProgress:
+    """How far a build has read one record file (a row of the `ingested` table).
+
+    `size` and `mtime` identify the file's version: a changed file is read again.
+    """
+
+    file: str
+    size: int
+    mtime: float
+    records_done: int
+    complete: bool
 
 
 SMALL_INDEX = 10_000  # works below which `unknown` more likely means "not in it"
@@ -334,6 +349,26 @@ class SqliteIndex(Closing):
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM works").fetchone()[0])
 
+    def count_matches(self, text: str, *, at_least: int = 0) -> int:
+        """How many works hold any word of `text`: the `total-results` of a search.
+
+        Counted over the whole FTS table, since `search_records` returns only the top
+        rows. The words counted are not `_expression`'s: stop words and one-letter
+        words are dropped, common words kept, up to 40 (so 0 for a text with no such
+        word). Never below `at_least` (the hits the caller holds), which is also the
+        answer when SQLite cannot count.
+        """
+        expression = _count_expression(text)
+        if expression is None:
+            return 0
+        try:
+            row = self.db.execute(
+                "SELECT count(*) FROM works_fts WHERE works_fts MATCH ?", (expression,)
+            ).fetchone()
+        except sqlite3.Error:
+            return at_least
+        return max(int(row[0]), at_least)
+
     # --- writing ----------------------------------------------------------------
     def upsert(self, works: Iterable[Mapping[str, Any]]) -> int:
         """Add or replace works (caller commits). Returns how many were written."""
@@ -363,6 +398,43 @@ class SqliteIndex(Closing):
             )
             n += 1
         return n
+
+    def progress_of(self, file: str) -> FileProgress | None:
+        """What a build recorded of `file` (None if it never started on it)."""
+        row = self.db.execute(
+            "SELECT size, mtime, records_done, complete FROM ingested WHERE file = ?", (file,)
+        ).fetchone()
+        if row is None:
+            return None
+        return FileProgress(file, row[0], row[1], int(row[2]), bool(row[3]))
+
+    def ingest(self, works: Iterable[Mapping[str, Any]], progress: FileProgress) -> int:
+        """`upsert` the works and record the file's progress in one transaction.
+
+        A build killed at any moment thus leaves records and progress consistent.
+        Returns how many works were written.
+        """
+        with self.db:
+            added = self.upsert(works)
+            self._write_progress(progress)
+        return added
+
+    def record_progress(self, progress: FileProgress) -> None:
+        """Record (and commit) how far a build has read one file."""
+        with self.db:
+            self._write_progress(progress)
+
+    def _write_progress(self, progress: FileProgress) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO ingested VALUES (?, ?, ?, ?, ?)",
+            (
+                progress.file,
+                progress.size,
+                progress.mtime,
+                progress.records_done,
+                int(progress.complete),
+            ),
+        )
 
     def info(self) -> IndexInfo:
         with closing(self.db.execute("SELECT count(*), sum(complete) FROM ingested")) as cur:

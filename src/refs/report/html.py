@@ -19,39 +19,7 @@ import jinja2
 
 from refs.export.bibtex import to_bibtex
 from refs.model import STATUSES, Item, Reference, Span
-
-
-@dataclass(frozen=True, slots=True)
-class StatusInfo:
-    label: str  # what a reader sees, with the icon, in place of a colour
-    icon: str
-    meaning: str
-
-
-STATUS_INFO: dict[str, StatusInfo] = {
-    "wrong": StatusInfo("Wrong DOI", "✗", "the printed DOI belongs to another work"),
-    "unknown": StatusInfo("Unknown DOI", "?", "the printed DOI is not registered in the source"),
-    "supplement": StatusInfo("Supplement DOI", "§", "the DOI is a supplement's, not the article's"),
-    "ambiguous": StatusInfo("Ambiguous", "≈", "several records match about equally well"),
-    "unavailable": StatusInfo("Unavailable", "…", "the source could not be asked"),
-    "none": StatusInfo("No match", "–", "no record matches the reference"),
-    "found": StatusInfo("DOI found", "+", "a DOI was found for a reference printed without one"),
-    "confirmed": StatusInfo("Confirmed", "✓", "the DOI is the cited work's"),
-    "unverified": StatusInfo("Not verified", "○", "not checked against a source"),
-}
-assert set(STATUS_INFO) == set(STATUSES)
-
-# Notices that make a citation unsafe, shown as alerts; others (corrections…) as notes.
-SEVERE_NOTICES = ("retraction", "withdrawal", "removal", "expression_of_concern")
-
-
-def is_severe(kind: str) -> bool:
-    kind = kind.lower().replace(" ", "_").replace("-", "_")
-    return kind in SEVERE_NOTICES or "retract" in kind
-
-
-def notice_label(kind: str) -> str:
-    return kind.replace("_", " ").replace("-", " ").capitalize()
+from refs.report.notices import STATUS_INFO, StatusInfo, is_severe, notice_label
 
 
 def _flagged(record: Mapping[str, Any]) -> bool:
@@ -83,6 +51,9 @@ class View:
     records: Sequence[Mapping[str, Any]]
 
 
+_INFO: dict[str, StatusInfo] = {str(s): i for s, i in STATUS_INFO.items()}  # as records spell them
+
+
 def view(records: Sequence[Mapping[str, Any]], title: str) -> View:
     counts = Counter(str(r.get("doi_status", "unverified")) for r in records)
     total = len(records)
@@ -92,7 +63,7 @@ def view(records: Sequence[Mapping[str, Any]], title: str) -> View:
         source=next((str(r["source"]) for r in records if r.get("source")), None),
         total=total,
         counts=[
-            Count(s, STATUS_INFO.get(s, StatusInfo(s, "•", s)), counts[s], 100 * counts[s] / total)
+            Count(s, _INFO.get(s, StatusInfo(s, "•", s, "")), counts[s], 100 * counts[s] / total)
             for s in ordered
         ],
         flagged=sum(1 for r in records if _flagged(r)),
@@ -126,7 +97,7 @@ def entries_to_copy(
     refs = [_reference(r) for r in records]
     if style is None:
         return [to_bibtex([ref]).strip() for ref in refs]
-    from refs.export.formatted import format_entries, items_of
+    from refs.export.csl import format_entries, items_of
 
     texts = [""] * len(refs)
     for entry in format_entries(items_of(refs), style, locale=locale):
@@ -246,7 +217,7 @@ ATTENTION = ("wrong", "unknown", "supplement", "ambiguous", "unavailable", "none
 def render_markdown(records: Sequence[Mapping[str, Any]], title: str, *, limit: int = 50) -> str:
     """A Markdown summary for CI logs and pull requests: counts, retractions, what to fix."""
     shown = view(records, title)
-    order = {s: i for i, s in enumerate(STATUSES)}
+    order: dict[str, int] = {s: i for i, s in enumerate(STATUSES)}
     attention = sorted(
         (r for r in records if r.get("doi_status") in ATTENTION or _flagged(r) or _severe(r)),
         key=lambda r: (not _severe(r), order.get(str(r.get("doi_status")), 99), r.get("index", 0)),
