@@ -35,10 +35,10 @@ bench: setup  ## benchmarks: accuracy and speed tables (reads ../shared; peers w
 	$(BIN)/python -m benchmarks --shared $(SHARED)
 
 train-parser: setup  ## retrain the reference tagger from $(SHARED)/data/parsing (seed 13, ~5-10 min)
-	$(BIN)/python -m refs.parse.learned.train --shared $(SHARED) --out src/refs/parse/learned/model.crfsuite --seed 13
+	$(BIN)/python -m refs.training.parser --shared $(SHARED) --out src/refs/parse/learned/model.crfsuite --seed 13
 
 train-matcher: setup  ## refit the matcher's calibrated confidence on $(SHARED)/data/matching (~1 min)
-	$(BIN)/python -m refs.resolve.train --shared $(SHARED) --index bench-out/eval-index.sqlite
+	$(BIN)/python -m refs.training.matcher --shared $(SHARED) --index bench-out/eval-index.sqlite
 
 clean-venv:  ## remove .venv
 	rm -rf $(VENV)

@@ -20,7 +20,8 @@ from typing import Any
 from benchmarks.table import Table
 from refs.parse import parse_reference
 from refs.parse.learned import crf
-from refs.parse.learned.crf import LABELS, fields_of, parse_learned, tag
+from refs.parse.learned.crf import LABELS, fields_of, tag
+from refs.parse.learned.fields import parse_learned
 
 TARGET_F1 = 0.95  # macro field F1 (the target)
 TARGET_WHOLE = 0.80  # whole-reference accuracy
@@ -50,7 +51,7 @@ def run(shared: Path | None, quick: bool) -> list[Table]:
     if not crf.available():
         print(f"skipped: no model at {crf.MODEL_PATH} (make train-parser)")
         return []
-    from refs.parse.learned import train  # dev module: the bench may use it, the runtime not
+    from refs.training import parser as train  # dev module: the bench may use it, the runtime not
 
     split_file = crf.MODEL_PATH.with_name("split.json")
     if not split_file.is_file() or not (shared / "data" / "parsing").is_dir():

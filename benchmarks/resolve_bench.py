@@ -38,13 +38,13 @@ from refs.parse import parse_list, parse_reference
 from refs.resolve import Resolver, candidate_features, search_text, title_matrix
 from refs.resolve.match import load_model, probability
 from refs.resolve.source import Query
-from refs.resolve.train import eval_index, is_training
 from refs.serve import running_server
 from refs.sources.crossref_api import CrossrefApi
 from refs.sources.index_build import build_index, sample_records
 from refs.sources.limits import DEFAULTS as DEFAULT_LIMITS
 from refs.sources.limits import Limits
 from refs.sources.sqlite_index import SqliteIndex
+from refs.training.matcher import eval_index, is_training
 from refs.work import Work
 
 ROOT = Path(__file__).resolve().parent.parent

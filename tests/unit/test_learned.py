@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -13,16 +14,10 @@ from hypothesis import strategies as st
 
 from refs.model import Date, Person
 from refs.parse import parse_list, parse_reference
-from refs.parse.learned import crf
-from refs.parse.learned.crf import (
-    OUTSIDE,
-    core_span,
-    fields_of,
-    parse_learned,
-    read_date,
-    split_people,
-)
+from refs.parse.learned import crf, features
+from refs.parse.learned.crf import OUTSIDE, core_span, fields_of
 from refs.parse.learned.features import Lexicon, featurize
+from refs.parse.learned.fields import parse_learned, read_date, split_people
 from refs.parse.learned.tokens import tokenize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,6 +50,86 @@ def test_features_one_list_per_token_and_deterministic() -> None:
     assert all(isinstance(f, str) for feats in first for f in feats)
     assert "year" in first[tokens.index(next(t for t in tokens if t.text == "2016"))]
     assert featurize([]) == []
+
+
+# The word lists the shipped model was trained with (words/*.txt, formerly literals in
+# features.py): entries, and sha256 of the JSON of their sorted entries (of the sorted
+# (word, class) pairs for the cues), recorded from the literals before they moved.
+WORD_LISTS = {
+    "given": (331, "33f3ea01b0ced074"),
+    "months": (66, "26170d16bcc6b04e"),
+    "journal": (162, "d62ba84cb9140d54"),
+    "publisher": (91, "81870bb277ec97f1"),
+    "place": (157, "120c4bebb8135b1e"),
+    "cues": (132, "1a3547adf13b0e1a"),
+}
+
+
+def _digest(entries: object) -> str:
+    return hashlib.sha256(json.dumps(entries, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def test_word_lists_are_the_ones_the_model_was_trained_with() -> None:
+    lists = dict(zip(("given", "months", "journal", "publisher", "place"),
+                     (words for _, words in features.word_lists()), strict=True))  # fmt: skip
+    got = {name: (len(words), _digest(sorted(words))) for name, words in lists.items()}
+    cues = features.cue_words()
+    got["cues"] = (len(cues), _digest(sorted(cues.items())))
+    assert got == WORD_LISTS
+    assert [feature for feature, _ in features.word_lists()] == ["given", "month", "jour", "pub", "place"]  # fmt: skip
+    assert {"sylvester", "mai", "jahrbuch", "verlag", "heidelberg"} <= frozenset().union(*lists.values())  # fmt: skip
+    assert (cues["pp"], cues["hrsg"], cues["&"], cues["№"]) == ("page", "edit", "and", "iss")
+    for path in sorted(features.WORDS.glob("*.txt")):  # a header, then each entry once
+        assert path.read_text(encoding="utf-8").startswith("# "), path.name
+        entries = features._entries(path.stem)
+        assert len(entries) == len(set(entries)), path.name
+
+
+def test_word_lists_are_read_on_first_use() -> None:
+    code = (
+        "from refs.parse.learned import features as f\n"
+        "assert f.word_lists.cache_info().currsize == 0 == f.cue_words.cache_info().currsize\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+# Features of strings that touch every word list, recorded before the word lists moved to
+# words/*.txt: the model is only right with the very features it was trained on.
+PINNED_TEXTS = [
+    "Keil, Sylvester and Jane Doe (2011). Summer in Paris. J. Test, vol. 3, no. 2, pp. 1-9. "
+    "Cambridge University Press.",
+    "Müller, H. (Hrsg.) (1998) Jahrbuch der Musik, 2nd edn. Berlin: Metzler, S. 12–30. "
+    "doi: 10.1000/x1",
+    "[9] A. Krizhevsky et al., “ImageNet,” Proc. IEEE, № 6, Jun. 2017. Retrieved from "
+    "https://x.org/a",
+    "Smith J, Zhang Y. The theory of everything. Cahiers d’études, t. 12, fasc. 3 & 4. Thèse, "
+    "Université de Paris.",
+]
+PINNED_FEATURES = "3112215fd224533aa291da3ad4a643d7612a918875c77e52b6f52cca7fc5f2ca"
+PINNED_WITH_LEXICON = "9c011eca118a7b7e42d72fc97d2c3857da86072ecc064dae373d71cad80f9e4b"
+
+
+def test_features_are_the_ones_the_model_was_trained_with() -> None:
+    def digest(lexicon: Lexicon | None) -> str:
+        h = hashlib.sha256()
+        for text in PINNED_TEXTS:
+            h.update(json.dumps(featurize(tokenize(text), lexicon)).encode())
+        return h.hexdigest()
+
+    lexicon = Lexicon({"cambridgeuniversitypress": "p", "paris": "l", "jtest": "c"})
+    assert (digest(None), digest(lexicon)) == (PINNED_FEATURES, PINNED_WITH_LEXICON)
+    listed = ("given", "month", "jour", "pub", "place")
+    tokens = tokenize(PINNED_TEXTS[0])
+    assert [
+        (t.text, [f for f in feats if f in listed or f.startswith("cue=")])
+        for t, feats in zip(tokens, featurize(tokens), strict=True)
+        if any(f in listed or f.startswith("cue=") for f in feats)
+    ] == [
+        ("Sylvester", ["given"]), ("and", ["cue=and"]), ("Jane", ["given"]),
+        ("Summer", ["month"]), ("in", ["cue=in"]), ("Paris", ["place"]), ("J", ["jour"]),
+        ("vol", ["cue=vol"]), ("no", ["cue=iss"]), ("pp", ["cue=page"]),
+        ("Cambridge", ["pub", "place"]), ("University", ["pub"]), ("Press", ["pub"]),
+    ]  # fmt: skip
 
 
 # --- the span convention -----------------------------------------------------------------------
@@ -93,7 +168,7 @@ def test_fields_are_runs_of_one_label_cut_to_their_core() -> None:
 
 
 def test_convert_harmonises_the_two_corpora() -> None:
-    from refs.parse.learned.train import convert
+    from refs.training.parser import convert
 
     def fields(source: str, text: str, spans: list[list[object]]) -> list[tuple[str, str]]:
         example = convert("x:1", source, text, spans)
@@ -258,9 +333,9 @@ def test_seed_styles_stay_with_the_rule_parsers() -> None:
 
 def test_training_code_is_not_imported_at_run_time() -> None:
     code = (
-        "import sys; from refs.parse import parse_reference\n"
+        "import sys; from refs.parse import parse_reference; import refs.resolve\n"
         "parse_reference('Keil, S. (2011). A title. J. Test, 1, 2-3.')\n"
-        "assert 'refs.parse.learned.train' not in sys.modules\n"
+        "assert not [m for m in sys.modules if m.startswith('refs.training')]\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
@@ -354,7 +429,7 @@ def test_very_long_strings() -> None:
 
 @needs_model
 def test_held_out_split_matches_the_shipped_model(shared: Path) -> None:
-    from refs.parse.learned import train
+    from refs.training import parser as train
 
     split_file = crf.MODEL_PATH.with_name("split.json")
     info = train.read_split(split_file)
@@ -367,7 +442,7 @@ def test_held_out_split_matches_the_shipped_model(shared: Path) -> None:
 
 
 def test_convert_splits_anystyle_volume_and_trims_cues() -> None:
-    from refs.parse.learned import train
+    from refs.training import parser as train
 
     text = "Doe, J. (2009). A title. Journal, vol. 3, no. 2, pp. 1-9."
     spans = [
@@ -411,14 +486,14 @@ def test_convert_splits_anystyle_volume_and_trims_cues() -> None:
 def test_convert_reads_anystyle_volume_spans_number_by_number(
     piece: str, want: list[tuple[str, str]]
 ) -> None:
-    from refs.parse.learned import train
+    from refs.training import parser as train
 
     got = train._split_volume(piece, 0, len(piece))
     assert [(piece[a:b], label) for a, b, label in got] == want
 
 
 def test_lexicon_marks_known_fields_printed_as_fields() -> None:
-    from refs.parse.learned import train
+    from refs.training import parser as train
 
     known = "Doe, J. (2009). A title. Preventing Chronic Disease, 3, 1-9."
     spans = [[0, 6, "author", "a"], [9, 13, "date", "d"], [16, 23, "title", "t"],
@@ -453,7 +528,7 @@ def test_lexicon_round_trips_through_its_file(tmp_path: Path) -> None:
 
 
 def test_corpus_agreement_scores_texts_both_projects_labelled(shared: Path) -> None:
-    from refs.parse.learned import train
+    from refs.training import parser as train
 
     score = train.corpus_agreement(shared)
     assert score.references > 500  # ~630 texts are in both files
@@ -520,7 +595,8 @@ def test_example_lists_in_other_styles_read_field_by_field() -> None:
 
 @needs_model
 def test_an_issue_after_its_cue_read_as_a_second_volume_is_the_issue() -> None:
-    from refs.parse.learned.crf import Field, _issue_read_as_volume
+    from refs.parse.learned.crf import Field
+    from refs.parse.learned.fields import _issue_read_as_volume
 
     text = "Die Naturwissenschaften 23 (1935), Nr. 48, S. 807–812."
     first, second = text.index("23"), text.index("48")

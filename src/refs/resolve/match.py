@@ -1,7 +1,7 @@
 """Scoring a candidate work against a reference: features, and a calibrated probability.
 
 The probability comes from a logistic model fitted on labelled data
-(`python -m refs.resolve.train`, written to `refs/data/matcher.json`); the
+(`python -m refs.training.matcher`, written to `refs/data/matcher.json`); the
 features are the field rules' outcomes plus title similarity and how far the
 candidate stands above the runner-up.
 """
@@ -83,47 +83,3 @@ def load_model() -> Model:
         float(data["threshold"]),
         float(data["ambiguity_margin"]),
     )
-
-
-def fit_logistic(
-    rows: Sequence[Sequence[float]], labels: Sequence[int], l2: float = 1.0, steps: int = 50
-) -> list[float]:
-    """Logistic regression by Newton's method with an L2 penalty (few features, pure Python)."""
-    n = len(rows[0])
-    w = [0.0] * n
-    for _ in range(steps):
-        grad = [l2 * wi for wi in w]
-        hess = [[(l2 if i == j else 0.0) for j in range(n)] for i in range(n)]
-        for x, y in zip(rows, labels, strict=True):
-            z = sum(wi * xi for wi, xi in zip(w, x, strict=True))
-            p = 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
-            g = p - y
-            s = p * (1 - p)
-            for i in range(n):
-                if x[i]:
-                    grad[i] += g * x[i]
-                    for j in range(n):
-                        if x[j]:
-                            hess[i][j] += s * x[i] * x[j]
-        step = _solve(hess, grad)
-        w = [wi - si for wi, si in zip(w, step, strict=True)]
-        if max(abs(s) for s in step) < 1e-8:
-            break
-    return w
-
-
-def _solve(a: list[list[float]], b: list[float]) -> list[float]:
-    """Gaussian elimination with partial pivoting (the Hessian is small and positive definite)."""
-    n = len(b)
-    m = [[*row, b[i]] for i, row in enumerate(a)]
-    for col in range(n):
-        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
-        m[col], m[pivot] = m[pivot], m[col]
-        for r in range(col + 1, n):
-            f = m[r][col] / m[col][col]
-            for c in range(col, n + 1):
-                m[r][c] -= f * m[col][c]
-    x = [0.0] * n
-    for r in range(n - 1, -1, -1):
-        x[r] = (m[r][n] - sum(m[r][c] * x[c] for c in range(r + 1, n))) / m[r][r]
-    return x

@@ -1,6 +1,6 @@
 """Train the reference tagger from the labelled strings in ../shared (offline dev tool).
 
-    python -m refs.parse.learned.train --shared ../shared \\
+    python -m refs.training.parser --shared ../shared \\
         --out src/refs/parse/learned/model.crfsuite --seed 13
 
 Reads `data/parsing/anystyle.jsonl` and `grobid.jsonl` (see that folder's README for
@@ -24,7 +24,7 @@ label: `2nd ed.`) is an edition; a note that is only a lead-in (`Retrieved from`
 number before the reference (`[12]`, `12.`) is `other` (AnyStyle's citation number; GROBID
 leaves it untagged, AnyStyle sometimes tags it as a note).
 
-Not imported by the runtime parser.
+Not imported by the runtime parser (`refs.parse.learned`).
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from typing import Any
 
 from refs.parse.learned.crf import (
     LABELS,
+    MODEL_PATH,
     OUTSIDE,
     Field,
     book_title,
@@ -534,9 +535,9 @@ def report(score: Score) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m refs.parse.learned.train", description=__doc__.split("\n")[0])  # fmt: skip
+    parser = argparse.ArgumentParser(prog="python -m refs.training.parser", description=__doc__.split("\n")[0])  # fmt: skip
     parser.add_argument("--shared", type=Path, default=Path("../shared"))
-    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("model.crfsuite"))
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--dev", action="store_true", help="train on 90%% of the training part, score the rest")  # fmt: skip
     parser.add_argument("--c1", type=float, default=PARAMS["c1"])

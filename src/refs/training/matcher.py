@@ -1,6 +1,6 @@
 """Fit the matcher's calibrated confidence on labelled data (offline; not on the runtime path).
 
-    python -m refs.resolve.train --shared ../shared [--index bench-out/eval-index.sqlite]
+    python -m refs.training.matcher --shared ../shared [--index bench-out/eval-index.sqlite]
 
 Builds (once) an evaluation index from ../shared/data/crossref/works.jsonl.gz without
 the records the matching set marks absent, then, for the training half of the
@@ -16,15 +16,16 @@ import argparse
 import gzip
 import hashlib
 import json
+import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from refs.parse import parse_reference
 from refs.resolve import candidate_features, search_text, title_matrix
-from refs.resolve.match import FEATURES, Model, fit_logistic, probability
+from refs.resolve.match import FEATURES, Model, probability
 from refs.resolve.source import Query
 from refs.sources.index_build import build_index
 from refs.sources.sqlite_index import SqliteIndex
@@ -89,7 +90,9 @@ def examples(index: SqliteIndex, text: str, gold: str | None) -> list[tuple[list
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m refs.training.matcher", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--shared", type=Path, default=Path("../shared"))
     parser.add_argument("--index", type=Path, default=Path("bench-out/eval-index.sqlite"))
     parser.add_argument("--out", type=Path, default=OUT)
@@ -146,6 +149,50 @@ def choose_threshold(
         if right and right / (right + wrong) >= target:
             best = p
     return round(max(best, 0.5), 4)
+
+
+def fit_logistic(
+    rows: Sequence[Sequence[float]], labels: Sequence[int], l2: float = 1.0, steps: int = 50
+) -> list[float]:
+    """Logistic regression by Newton's method with an L2 penalty (few features, pure Python)."""
+    n = len(rows[0])
+    w = [0.0] * n
+    for _ in range(steps):
+        grad = [l2 * wi for wi in w]
+        hess = [[(l2 if i == j else 0.0) for j in range(n)] for i in range(n)]
+        for x, y in zip(rows, labels, strict=True):
+            z = sum(wi * xi for wi, xi in zip(w, x, strict=True))
+            p = 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+            g = p - y
+            s = p * (1 - p)
+            for i in range(n):
+                if x[i]:
+                    grad[i] += g * x[i]
+                    for j in range(n):
+                        if x[j]:
+                            hess[i][j] += s * x[i] * x[j]
+        step = _solve(hess, grad)
+        w = [wi - si for wi, si in zip(w, step, strict=True)]
+        if max(abs(s) for s in step) < 1e-8:
+            break
+    return w
+
+
+def _solve(a: list[list[float]], b: list[float]) -> list[float]:
+    """Gaussian elimination with partial pivoting (the Hessian is small and positive definite)."""
+    n = len(b)
+    m = [[*row, b[i]] for i, row in enumerate(a)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
+        m[col], m[pivot] = m[pivot], m[col]
+        for r in range(col + 1, n):
+            f = m[r][col] / m[col][col]
+            for c in range(col, n + 1):
+                m[r][c] -= f * m[col][c]
+    x = [0.0] * n
+    for r in range(n - 1, -1, -1):
+        x[r] = (m[r][n] - sum(m[r][c] * x[c] for c in range(r + 1, n))) / m[r][r]
+    return x
 
 
 if __name__ == "__main__":
