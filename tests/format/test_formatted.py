@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from refs.export.formatted import Target, format_bibliography, format_entries, items_of
+from refs.export.csl import Target, format_bibliography, format_entries, items_of
 from refs.model import Date, Item, Person, Reference, Span
 
 MIRZA = Item(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from refs.errors import InputError
-from refs.export.styles import (
+from refs.export.csl.styles import (
     ALIASES,
     installed_locales,
     installed_styles,

@@ -1,6 +1,7 @@
 """Exporters: `Reference`s → BibTeX, CSL-JSON or RIS text, with stable citation keys.
 
-Each takes the references and returns a string; none does I/O.
+Each takes the references and returns a string; none does I/O. Bibliographies in a CSL
+style are `refs.export.csl`, imported on its own (it loads citeproc-py and lxml).
 """
 
 from refs.export.bibtex import to_bibtex

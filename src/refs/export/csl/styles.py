@@ -22,7 +22,7 @@ from lxml import etree
 from refs.errors import InputError
 
 CSL_NS = "http://purl.org/net/xbiblio/csl"
-_NS = {"cs": CSL_NS}
+NS = {"cs": CSL_NS}  # the prefix map for find/xpath over a CSL style
 
 DEFAULT_STYLE = "vancouver"
 
@@ -144,12 +144,12 @@ def _parse(data: bytes, where: str) -> etree._Element:
 def _load(data: bytes, name: str, where: str) -> Style:
     root = _parse(data, where)
     title = _text(root, "cs:info/cs:title") or name
-    category = root.find("cs:info/cs:category[@citation-format]", _NS)
+    category = root.find("cs:info/cs:category[@citation-format]", NS)
     citation_format = category.get("citation-format") if category is not None else None
     default_locale = root.get("default-locale")
-    parent_link = root.find("cs:info/cs:link[@rel='independent-parent']", _NS)
+    parent_link = root.find("cs:info/cs:link[@rel='independent-parent']", NS)
     parent = None
-    if parent_link is not None and root.find("cs:bibliography", _NS) is None:
+    if parent_link is not None and root.find("cs:bibliography", NS) is None:
         parent = (parent_link.get("href") or "").rstrip("/").rsplit("/", 1)[-1]
         parent_path = installed_styles().get(parent)
         if parent_path is None or parent_path.parent.name == "dependent":
@@ -158,10 +158,10 @@ def _load(data: bytes, name: str, where: str) -> Style:
         parent_root = _parse(data, str(parent_path))
         default_locale = default_locale or parent_root.get("default-locale")
         if citation_format is None:
-            category = parent_root.find("cs:info/cs:category[@citation-format]", _NS)
+            category = parent_root.find("cs:info/cs:category[@citation-format]", NS)
             citation_format = category.get("citation-format") if category is not None else None
         root = parent_root
-    if root.find("cs:bibliography", _NS) is None:
+    if root.find("cs:bibliography", NS) is None:
         through = f" (through its parent {parent!r})" if parent else ""
         raise InputError(
             f"{where}: style {title!r}{through} defines no bibliography, only citations"
@@ -170,7 +170,7 @@ def _load(data: bytes, name: str, where: str) -> Style:
 
 
 def _text(root: etree._Element, path: str) -> str | None:
-    found = root.find(path, _NS)
+    found = root.find(path, NS)
     return found.text.strip() if found is not None and found.text else None
 
 
