@@ -104,7 +104,3 @@ def _similarity(printed: str, registry: str) -> float:
             j += 1
     # Both sides count: a short title must not match a long one by one shared word.
     return matched / max(len(a), min(len(b), len(a) + 1))
-
-
-def journal_matches(printed: str, *registry: str | None) -> bool:
-    return any(r and journal_similarity(printed, r) >= 0.75 for r in registry)
