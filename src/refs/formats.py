@@ -1,16 +1,16 @@
-"""Input and output formats by name: detection, reading, writing. Pure."""
+"""Input and output formats by name, and reading a list in any input format. Pure.
+
+Writing is `refs.report.outputs.render`, the one dispatcher over `OutputFormat`.
+"""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from enum import StrEnum
 
 from refs.errors import InputError
-from refs.export.bibtex import to_bibtex
-from refs.export.csljson import to_csl_json
-from refs.export.ris import to_ris
 from refs.model import Reference
 from refs.parse import parse_list
 from refs.readers.bibtex import read_bibtex
@@ -31,9 +31,9 @@ class OutputFormat(StrEnum):
     csl_json = "csl-json"
     ris = "ris"
     json = "json"
-    text = "text"  # the bibliography in a CSL style (refs.export.formatted)
-    html = "html"  # the review report page (refs.html)
-    markdown = "markdown"  # the review summary for CI logs (refs.html)
+    text = "text"  # the bibliography in a CSL style (refs.export.csl)
+    html = "html"  # the review report page (refs.report)
+    markdown = "markdown"  # the review summary for CI logs (refs.report)
 
 
 _SUFFIXES = {".bib": InputFormat.bibtex, ".bibtex": InputFormat.bibtex,
@@ -77,30 +77,3 @@ def read_references(
     if not refs:
         raise InputError(f"{filename or 'input'}: no references found (read as {chosen.value})")
     return refs
-
-
-def json_lines(records: Sequence[dict[str, object]]) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-
-
-def write_references(refs: Sequence[Reference], fmt: OutputFormat) -> str:
-    if fmt is OutputFormat.bibtex:
-        return to_bibtex(refs)
-    if fmt is OutputFormat.csl_json:
-        return to_csl_json(refs)
-    if fmt is OutputFormat.ris:
-        return to_ris(refs)
-    if fmt is OutputFormat.text:
-        from refs.export.formatted import format_bibliography, items_of
-
-        return format_bibliography(items_of(refs))
-    if fmt in (OutputFormat.html, OutputFormat.markdown):
-        from refs.html import render_html, render_markdown
-        from refs.report import record
-
-        records = [record(r, None) for r in refs]
-        title = "refs: parsed references, not verified"
-        if fmt is OutputFormat.html:
-            return render_html(records, title)
-        return render_markdown(records, title)
-    return json_lines([r.to_json() for r in refs])

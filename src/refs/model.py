@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import Any
 
 # CSL-JSON keys of the scalar string fields an `Item` carries, in output order.
@@ -282,12 +283,21 @@ class Reference:
         }
 
 
+class DiffKind(StrEnum):
+    """How a printed field differs from the registry's."""
+
+    MISMATCH = "mismatch"  # another value: the registry's is suggested
+    COSMETIC = "cosmetic"  # the same value written differently (spelling, case, abbreviation)
+    LOST_CHARS = "lost-characters"  # characters or words lost in an export (`???`)
+    MISSING = "missing"  # one side has no value where the other has one
+
+
 @dataclass(frozen=True, slots=True)
 class FieldDiff:
     """What one field of the reference says against the registry, and why it matters."""
 
     field: str  # CSL-JSON key: title, author, container-title, volume, issue, page, issued, DOI
-    kind: str  # mismatch | cosmetic | lost-characters | missing
+    kind: DiffKind
     printed: str | None
     registry: str | None  # also the suggested correction
     why: str
@@ -310,16 +320,31 @@ class Notice:
         return {"kind": self.kind, "doi": self.doi, "source": self.source, "date": self.date}
 
 
-# doi_status values, in the order a reader should worry about them.
-STATUSES = ("wrong", "unknown", "supplement", "ambiguous", "unavailable", "none", "found",
-            "confirmed", "unverified")  # fmt: skip
+class Status(StrEnum):
+    """A reference's `doi_status`: the one list of them, most worrying first."""
+
+    WRONG = "wrong"  # the printed DOI is another work's
+    UNKNOWN = "unknown"  # the printed DOI is not in the source
+    INVALID = "invalid"  # `refs check`: the record could not be read (the reason is in `why`)
+    SUPPLEMENT = "supplement"  # the printed DOI is a supplementary file's
+    AMBIGUOUS = "ambiguous"  # two candidates too close to choose
+    UNAVAILABLE = "unavailable"  # the source did not answer: never a verdict
+    NONE = "none"  # no DOI printed and none found
+    FOUND = "found"  # no DOI printed; one was found
+    CONFIRMED = "confirmed"  # the printed DOI is the cited work's
+    UNVERIFIED = "unverified"  # not checked (`--no-verify`)
+
+
+STATUSES: tuple[Status, ...] = tuple(Status)
+# Verdicts that say the printed DOI is not to be trusted as it stands.
+DOI_PROBLEMS = frozenset({Status.WRONG, Status.UNKNOWN, Status.SUPPLEMENT})
 
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """What refs concludes about one reference against a source."""
 
-    doi_status: str  # one of STATUSES
+    doi_status: Status
     doi: str | None  # the DOI refs stands behind
     confidence: float | None  # calibrated probability that `doi` is the cited work's
     flags: tuple[FieldDiff, ...] = ()

@@ -21,6 +21,13 @@ from refs.check.inputs import (
     read_records,
 )
 from refs.errors import InputError
+from refs.resolve.doi import identifies_a_work
+
+
+def searchable(record: InputRecord) -> bool:
+    """Does the record print a title or authors (or no DOI), so the resolver may search?"""
+    ref = record.reference
+    return ref is not None and (record.doi is None or identifies_a_work(ref.item))
 
 
 def records(path: Path, kind: Kind = Kind.auto, columns: str | None = None) -> list[InputRecord]:
@@ -71,7 +78,7 @@ def test_doi_list_reports_garbage_lines_with_reasons_and_goes_on(tmp_path: Path)
     assert got[3].error is not None and got[3].error.startswith("not a DOI on its own")
     assert [r.seq for r in got] == [1, 2, 3, 4, 5, 6]
     assert len({r.id for r in got}) == len(got)
-    assert all(not r.needs_resolver for r in got)
+    assert all(not searchable(r) for r in got)
 
 
 def test_undecodable_bytes_are_reported_on_their_line(tmp_path: Path) -> None:
@@ -114,10 +121,10 @@ def test_csv_with_named_columns_gives_fields_to_compare(tmp_path: Path) -> None:
     assert first is not None and first.item.title == "Rapid signalling, again"
     assert [p.family for p in first.item.author] == ["Moreau", "Tanaka"]
     assert first.item.page == "101-111" and first.item.issued is not None
-    assert got[0].needs_resolver
-    assert not got[1].needs_resolver and got[1].extra_fields is None  # a DOI alone
-    assert not got[2].needs_resolver and got[2].extra_fields is not None  # DOI + year, volume
-    assert got[3].needs_resolver and got[3].doi is None  # searched for
+    assert searchable(got[0])
+    assert not searchable(got[1]) and got[1].reference is None  # a DOI alone
+    assert not searchable(got[2]) and got[2].reference is not None  # DOI + year, volume
+    assert searchable(got[3]) and got[3].doi is None  # searched for
     assert got[4].error == "not a DOI: 'hello'"
 
 
@@ -173,9 +180,9 @@ def test_json_lines_of_every_shape(tmp_path: Path) -> None:
     got = records(write_lines(tmp_path / "refs.jsonl", lines))
     assert [r.line for r in got] == [1, 2, 3, 4, 5, 6, 8]
     assert [r.doi for r in got[:4]] == [doi(1), doi(2), doi(3), doi(4)]
-    assert not got[0].needs_resolver
-    assert got[1].needs_resolver and got[3].needs_resolver
-    assert got[2].extra_fields is not None and got[2].extra_fields.page == "1-2"
+    assert not searchable(got[0])
+    assert searchable(got[1]) and searchable(got[3])
+    assert got[2].reference is not None and got[2].reference.item.page == "1-2"
     assert got[4].error is not None and got[4].error.startswith("not JSON")
     assert got[5].error == "not a JSON object but array"
     last = got[6].reference
@@ -192,7 +199,7 @@ def test_structured_and_free_text_lists_keep_their_entries_and_lines(tmp_path: P
     )
     got = records(bib)
     assert [(r.entry, r.line, r.doi) for r in got[:2]] == [(1, 1, doi(1)), (2, 6, doi(2))]
-    assert got[0].needs_resolver and not got[1].needs_resolver
+    assert searchable(got[0]) and not searchable(got[1])
     assert got[2].error is not None and "broken BibTeX entry" in got[2].error
 
     ris = write_lines(tmp_path / "refs.ris", [
@@ -212,7 +219,7 @@ def test_structured_and_free_text_lists_keep_their_entries_and_lines(tmp_path: P
     ])  # fmt: skip
     got = records(text)
     assert [r.line for r in got] == [1, 2]
-    assert got[0].needs_resolver
+    assert searchable(got[0])
 
 
 @pytest.mark.parametrize(

@@ -18,10 +18,12 @@ from check_support import (
     write_lines,
 )
 
-from refs.check.inputs import expand_inputs, read_records
+from refs import pipeline
+from refs.check.inputs import InputRecord, expand_inputs, read_records
 from refs.check.journal import Journal
-from refs.check.run import CheckOptions, Job, check_dois, open_index
+from refs.check.run import CheckOptions, Job, JournalAnswers, open_index
 from refs.errors import InputError
+from refs.model import Verdict
 from refs.resolve.source import Absent, Candidate, Closing, Description, Query
 from refs.sources.sqlite_index import SqliteIndex
 from refs.work import Work
@@ -63,6 +65,15 @@ class Counting(Closing):
         self.index.close()
 
 
+def check_dois(
+    records: list[InputRecord], source: Counting
+) -> tuple[list[Verdict], dict[str, dict[str, Any]]]:
+    """What `refs check` answers for these records: the verdicts, and the answers it keeps."""
+    answers = JournalAnswers(source, lambda keys: {})
+    refs = [r.as_reference(n) for n, r in enumerate(records, 1)]
+    return pipeline.verify(refs, answers), answers.learnt()
+
+
 def dois_of(path: Path) -> list[Any]:
     [source] = expand_inputs([str(path)])
     return list(read_records(source))
@@ -85,15 +96,19 @@ def test_doi_only_statuses(tmp_path: Path, index_path: Path) -> None:
         ("supplement", doi(9)),  # an unregistered .s002 of a registered article
         ("unknown", None),
         ("confirmed", doi(RETRACTED)),
-        ("unknown", None),
+        # Neither it nor its article is registered: the suffix alone says it is a
+        # supplementary file's, as `refs clean` says (the article is suggested in the flag).
+        ("supplement", None),
     ]
+    assert verdicts[5].flags[0].registry == "10.5555/nowhere.2"
     assert verdicts[4].updates[0].kind == "retraction"
     assert verdicts[4].updates[0].date == "2021-03-04"
     assert verdicts[3].flags[0].kind == "missing"
     assert source.searches == 0  # DOI-only records are never searched
-    # One look-up for the printed DOIs, one more for the articles of the two
-    # supplementary-looking DOIs that are not registered themselves.
-    assert source.calls[1:] == [[doi(9), "10.5555/nowhere.2"]]
+    # One look-up for the printed DOIs and the articles their suffixes name; the
+    # registered component's article is among them, so no second call is needed.
+    [asked] = source.calls
+    assert {doi(9), "10.5555/nowhere.2", doi(7)} <= set(asked)
     assert set(learnt) >= {doi(1), COMPONENT, "10.5555/nowhere.1"}
 
 

@@ -28,7 +28,7 @@ def test_format_defaults_to_vancouver_from_the_verified_records() -> None:
     assert len(lines) == 50
     assert lines[0].startswith("1. Siegel R, Naishadham D, Jemal A. Cancer statistics, 2012.")
     assert "2012;62(1):10–29. doi:10.3322/caac.20138" in lines[0]  # the registry's volume
-    assert "50 references checked against index" in err
+    assert "50 references checked against the local index" in err  # as `refs clean` says
 
 
 def test_no_verify_formats_the_entries_as_printed() -> None:
@@ -52,7 +52,7 @@ def test_format_targets(to: str, marker: str, tmp_path: Path) -> None:
 
 
 def test_format_reads_standard_input_and_a_style_file(tmp_path: Path) -> None:
-    from refs.export.styles import installed_styles
+    from refs.export.csl import installed_styles
 
     style = tmp_path / "house.csl"
     style.write_bytes(installed_styles()["ieee"].read_bytes())

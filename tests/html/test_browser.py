@@ -180,7 +180,7 @@ def test_phone_width_has_no_sideways_scroll(
 def test_ten_thousand_rows_page_quickly(
     browser: Any, hal_report: tuple[Path, list[dict[str, Any]]], tmp_path: Path
 ) -> None:
-    from refs.html import render_html
+    from refs.report.html import render_html
 
     records = hal_report[1]
     many = [r | {"index": i + 1} for i, r in enumerate(records * 200)]

@@ -13,8 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from refs.cli import app
-from refs.html import STATUS_INFO, render_html, render_markdown
 from refs.model import STATUSES
+from refs.report.html import render_html, render_markdown
+from refs.report.notices import STATUS_INFO
 
 ROOT = Path(__file__).resolve().parents[2]
 HAL = ROOT / "refs" / "hal-ovarian-cancer.txt"

@@ -114,22 +114,16 @@ class InputRecord:
         """Unique within a job, stable across runs: the input and the record's position."""
         return f"{self.source.key}:{self.seq}"
 
-    @property
-    def needs_resolver(self) -> bool:
-        """Title or authors to compare, or no DOI at all: the resolver's job (it may search)."""
-        if self.error is not None or self.reference is None:
-            return False
-        item = self.reference.item
-        return self.doi is None or item.title is not None or bool(item.author)
+    def as_reference(self, index: int) -> Reference:
+        """The record as the resolver takes it: its fields, or its DOI alone."""
+        if self.reference is not None:
+            return replace(self.reference, index=index)
+        from refs.normalize import normalize_item
 
-    @property
-    def extra_fields(self) -> Item | None:
-        """A DOI record's other printed fields (year, volume, pages…), if any."""
-        if self.reference is None:
-            return None
-        item = self.reference.item
-        has = item.issued or item.container_title or item.volume or item.issue or item.page
-        return item if has else None
+        item, repairs = normalize_item(Item(), DOI=self.doi)
+        text = self.doi_input or self.doi or ""
+        return Reference(index, text, Span(self.line, self.line), item, "doi",
+                         doi_input=self.doi_input or self.doi, repairs=repairs)  # fmt: skip
 
 
 # --- expanding paths ---------------------------------------------------------------

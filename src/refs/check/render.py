@@ -36,7 +36,8 @@ from rich.text import Text
 
 from refs.errors import InputError
 from refs.io import atomic_output
-from refs.model import STATUSES, Verdict
+from refs.model import STATUSES, Status, Verdict
+from refs.report.notices import STATUS_INFO, is_severe
 
 __all__ = [
     "FORMATS",
@@ -54,14 +55,11 @@ __all__ = [
 ]
 
 FORMATS = ("jsonl", "csv", "markdown", "html")
-# The statuses a report row can have, most worrying first: the resolver's, and
-# `invalid` for a record that could not be read (the reason is in `why`).
-REPORT_STATUSES: tuple[str, ...] = (*STATUSES[:2], "invalid", *STATUSES[2:-1])
+# The statuses a report row can have, most worrying first (every record is checked).
+REPORT_STATUSES: tuple[Status, ...] = tuple(s for s in STATUSES if s is not Status.UNVERIFIED)
 COLUMNS = ("file", "line", "entry", "doi_input", "doi_status", "doi", "confidence", "flags",
            "updates", "why", "source")  # fmt: skip
-_STYLE = {"wrong": "bold red", "unknown": "red", "invalid": "magenta", "supplement": "yellow",
-          "ambiguous": "yellow", "unavailable": "cyan", "none": "dim", "found": "green",
-          "confirmed": "green"}  # fmt: skip
+_STYLE: dict[str, str] = {str(s): info.style for s, info in STATUS_INFO.items()}
 
 
 def report_row(
@@ -288,12 +286,8 @@ def summary_markup(s: Summary) -> list[str]:
     return lines
 
 
-RETRACTION_KINDS = frozenset({"retraction", "withdrawal", "removal", "partial_retraction",
-                              "partial-retraction"})  # fmt: skip
-
-
 def _retracted(row: Mapping[str, Any]) -> bool:
-    return any(u.get("kind") in RETRACTION_KINDS for u in row.get("updates") or [])
+    return any(is_severe(str(u.get("kind", ""))) for u in row.get("updates") or [])
 
 
 def console(*, quiet: bool = False) -> Console:

@@ -28,13 +28,13 @@ import shutil
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
-from refs import config, ids
+from refs import config, ids, pipeline
 from refs.check.inputs import (
     Input,
     InputRecord,
@@ -48,20 +48,19 @@ from refs.check.inputs import (
 from refs.check.journal import JOURNAL, JobLock, Journal, JournalRow, StoredInput
 from refs.check.render import (
     REPORT_STATUSES,
-    RETRACTION_KINDS,
     Display,
     QuietProgress,
     Summary,
     report_row,
 )
-from refs.compare.fields import compare
 from refs.errors import InputError
-from refs.model import FieldDiff, Notice, Reference, Verdict
-from refs.resolve import parent_doi
-from refs.resolve.source import Absent, Source
+from refs.model import Reference, Status, Verdict
+from refs.report.notices import is_severe
+from refs.resolve.source import Absent, Candidate, Closing, Description, Query, Source
+from refs.sources.sqlite_index import slim_record
 from refs.work import Work
 
-__all__ = ["CHUNK", "CheckOptions", "Job", "RunStats", "check_dois", "fail_on", "open_index"]
+__all__ = ["CHUNK", "CheckOptions", "Job", "JournalAnswers", "RunStats", "fail_on", "open_index"]
 
 CHUNK = 1000  # records per chunk: per transaction, per `works` call
 _T = TypeVar("_T")
@@ -224,12 +223,10 @@ class Job:
         display = display or QuietProgress()
         own = source is None
         if source is None:
-            from refs.sources import open_source
-
             spec = str(self.settings.get("source") or "index")
-            source = open_source(spec, index=self.settings.get("index"),
-                                 mailto=mailto or self.settings.get("mailto"),
-                                 refresh=refresh)  # fmt: skip
+            source = pipeline.open_source(pipeline.Settings(
+                source=spec, index=self.settings.get("index"),
+                mailto=mailto or self.settings.get("mailto"), refresh=refresh))  # fmt: skip
             if opener is None and spec == "index":
                 opener = functools.partial(
                     open_index, str(config.index_path(self.settings.get("index")))
@@ -237,7 +234,8 @@ class Job:
         stats = getattr(source, "stats", None)
         requests_before = getattr(stats, "requests", None)
         columns = parse_columns(self.settings.get("columns"))
-        pool = FieldPool(source, workers, opener)
+        answers = JournalAnswers(source, self.journal.doi_answers)
+        pool = FieldPool(answers, workers, opener)
         started = time.monotonic()
         checked = 0
         try:
@@ -248,7 +246,7 @@ class Job:
                 pending = [r for r in batch if (r.source.number, r.seq) not in done]
                 if not pending:
                     continue
-                rows, dois = resolve_chunk(pending, source, self.journal, pool)
+                rows, dois = resolve_chunk(pending, answers, pool)
                 self.journal.save(rows, dois)
                 checked += len(pending)
                 display.advance(len(pending))
@@ -380,32 +378,26 @@ def _chunks(records: Iterator[InputRecord], size: int) -> Iterator[list[InputRec
 
 # --- resolving one chunk ------------------------------------------------------------------
 def resolve_chunk(
-    records: Sequence[InputRecord], source: Source, journal: Journal, pool: FieldPool
+    records: Sequence[InputRecord], answers: JournalAnswers, pool: FieldPool
 ) -> tuple[list[JournalRow], dict[str, dict[str, Any]]]:
-    """Answer every record of a chunk: journal rows, and the DOI answers learnt."""
+    """Answer every record of a chunk: journal rows, and the DOI answers learnt.
+
+    Every readable record, a bare DOI line or a row with fields, goes through the one
+    resolver (`refs.pipeline.verify`), so `refs check` and `refs clean` give the same
+    verdict on the same reference.
+    """
     verdicts: dict[int, Verdict] = {}
-    doi_records: list[tuple[int, InputRecord]] = []
-    field_records: list[tuple[int, InputRecord]] = []
+    readable: list[tuple[int, Reference]] = []
     for k, record in enumerate(records):
         if record.error is not None:
-            verdicts[k] = Verdict("invalid", None, None, why=record.error)
-        elif record.needs_resolver:
-            field_records.append((k, record))
+            verdicts[k] = Verdict(Status.INVALID, None, None, why=record.error)
         else:
-            doi_records.append((k, record))
-    learnt: dict[str, dict[str, Any]] = {}
-    if doi_records:
-        found, learnt = check_dois(
-            [r for _, r in doi_records], source, journal.doi_answers, pool.look_up
-        )
-        verdicts.update((k, v) for (k, _), v in zip(doi_records, found, strict=True))
-    if field_records:
-        refs = [replace(r.reference, index=n) for n, (_, r) in enumerate(field_records, 1)
-                if r.reference is not None]  # fmt: skip
-        found = pool.resolve(refs)
-        verdicts.update((k, v) for (k, _), v in zip(field_records, found, strict=True))
+            readable.append((k, record.as_reference(len(readable) + 1)))
+    if readable:
+        found = pool.resolve([ref for _, ref in readable])
+        verdicts.update((k, v) for (k, _), v in zip(readable, found, strict=True))
     rows = [_journal_row(record, verdicts[k]) for k, record in enumerate(records)]
-    return rows, learnt
+    return rows, answers.learnt()
 
 
 def _journal_row(record: InputRecord, verdict: Verdict) -> JournalRow:
@@ -418,150 +410,67 @@ def _journal_row(record: InputRecord, verdict: Verdict) -> JournalRow:
         status=verdict.doi_status,
         flags=tuple(f"{f.field}:{f.kind}" for f in verdict.flags),
         notices=notices,
-        retracted=any(kind in RETRACTION_KINDS for kind in notices),
+        retracted=any(is_severe(kind) for kind in notices),
         row=row,
     )
 
 
-# --- DOI-only records ------------------------------------------------------------------------
-Lookup = Callable[[list[str], set[str]], tuple[dict[str, Any], dict[str, Work]]]
+class JournalAnswers(Closing):
+    """A source whose DOI answers are kept in the job's journal: a DOI is asked once per job.
 
-
-def look_up(
-    source: Source, keys: list[str], need: set[str]
-) -> tuple[dict[str, Any], dict[str, Work]]:
-    """Ask `source` for `keys`: {key: encoded answer, or None when it did not answer},
-    and the whole `Work` of the keys in `need` (whose other fields are compared)."""
-    works = source.works(keys) if keys else {}
-    answers: dict[str, Any] = {}
-    for key in keys:
-        answer = works.get(key, Absent.UNAVAILABLE)
-        answers[key] = None if answer is Absent.UNAVAILABLE else _encode(answer, source.name)
-    whole = {k: w for k in need if isinstance(w := works.get(k), Work)}
-    return answers, whole
-
-
-def check_dois(
-    records: Sequence[InputRecord],
-    source: Source,
-    known: Callable[[Sequence[str]], Mapping[str, Mapping[str, Any]]] | None = None,
-    lookup: Lookup | None = None,
-) -> tuple[list[Verdict], dict[str, dict[str, Any]]]:
-    """Verdicts for records that print a DOI and nothing to search by: look-ups only.
-
-    `known(keys)` gives answers the job already has (the journal's); the rest are
-    asked in one `works` call (or through `lookup`, split across workers). Returns
-    the verdicts and the new answers (never a transport failure: those are asked
-    again next time).
+    Registered DOIs are kept as slim records (what the resolver reads), unregistered ones as
+    `{"missing": true}`; a transport failure is never kept, so it is asked again. Searches
+    go to the source.
     """
-    wanted: list[tuple[str, str | None]] = []  # (printed key, article key of a component)
-    for record in records:
-        assert record.doi is not None
-        key = ids.doi_key(record.doi)
-        parent = ids.doi_key(ids.split_component(record.doi)[0])
-        wanted.append((key, parent if parent != key else None))
-    need = {p for (p, _), r in zip(wanted, records, strict=True) if r.extra_fields}
-    ask_source = lookup or functools.partial(look_up, source)
-    answers: dict[str, Mapping[str, Any] | None] = {}
-    learnt: dict[str, dict[str, Any]] = {}
-    works: dict[str, Work] = {}
-    # The printed DOIs first; the article of a supplementary-looking DOI only when the
-    # printed one is not registered (a registered component names its article itself).
-    for phase in ("printed", "article"):
-        if phase == "printed":
-            keys = list(dict.fromkeys(p for p, _ in wanted))
-        else:
-            keys = list(dict.fromkeys(
-                a for p, a in wanted
-                if a and (answer := answers.get(p)) is not None and answer.get("missing")
-            ))  # fmt: skip
-        if known is not None:
-            answers.update(known([k for k in keys if k not in need and k not in answers]))
-        ask = [k for k in keys if k not in answers]
-        if not ask:
-            continue
-        asked, whole = ask_source(ask, need)
-        answers.update(asked)
-        works.update(whole)
-        learnt.update((k, v) for k, v in asked.items() if v is not None)
-    verdicts = [
-        _doi_verdict(record, answers.get(printed), answers.get(article) if article else None,
-                     article is not None, works.get(printed), source.name)
-        for record, (printed, article) in zip(records, wanted, strict=True)
-    ]  # fmt: skip
-    return verdicts, learnt
+
+    def __init__(
+        self, source: Source, known: Callable[[Sequence[str]], dict[str, dict[str, Any]]]
+    ) -> None:
+        self.source = source
+        self.name = source.name
+        self.known = known  # the answers kept already: `Journal.doi_answers`
+        self._learnt: dict[str, dict[str, Any]] = {}
+
+    def works(self, dois: Iterable[str]) -> dict[str, Work | Absent]:
+        keys = list(dict.fromkeys(ids.doi_key(d.strip()) for d in dois if d.strip()))
+        known = self.known([k for k in keys if k not in self._learnt])
+        known.update((k, self._learnt[k]) for k in keys if k in self._learnt)
+        out: dict[str, Work | Absent] = {k: _decode(v) for k, v in known.items()}
+        ask = [k for k in keys if k not in out]
+        if ask:
+            for key, answer in self.source.works(ask).items():
+                out[key] = answer
+                if isinstance(answer, Work):
+                    self._learnt[key] = (
+                        slim_record(answer.raw) if answer.raw else {"DOI": answer.DOI}
+                    )
+                elif answer is Absent.MISSING:
+                    self._learnt[key] = _MISSING
+        return out
+
+    def learnt(self) -> dict[str, dict[str, Any]]:
+        """The answers asked since the last call, to save with the chunk's rows."""
+        learnt, self._learnt = self._learnt, {}
+        return learnt
+
+    def search(self, query: Query) -> list[Candidate]:
+        return self.source.search(query)
+
+    def agency(self, doi: str) -> str | None:
+        return self.source.agency(doi)
+
+    def describe(self) -> Description:
+        return self.source.describe()
+
+    def close(self) -> None:
+        self.source.close()
 
 
-_MISSING: dict[str, dict[str, Any]] = {}
+_MISSING: dict[str, Any] = {"missing": True}
 
 
-def _encode(answer: Work | Absent, source: str) -> dict[str, Any]:
-    if not isinstance(answer, Work):  # one shared answer per source (cheap to store)
-        return _MISSING.setdefault(source, {"missing": True, "source": source})
-    updates = [
-        Notice(r.kind, r.doi, r.source, _iso(r.date.parts()) if r.date else None).to_json()
-        for r in answer.notices()
-    ]
-    return {"doi": answer.DOI, "type": answer.type, "parent": parent_doi(answer),
-            "updates": updates, "source": source}  # fmt: skip
-
-
-def _doi_verdict(
-    record: InputRecord,
-    printed: Mapping[str, Any] | None,
-    article: Mapping[str, Any] | None,
-    has_article: bool,
-    work: Work | None,
-    source: str,
-) -> Verdict:
-    def updates(answer: Mapping[str, Any]) -> tuple[Notice, ...]:
-        return tuple(
-            Notice(u["kind"], u.get("doi"), u.get("source"), u.get("date"))
-            for u in answer.get("updates") or []
-        )
-
-    if printed is None:
-        return Verdict("unavailable", None, None, source=source,
-                       why="the source did not answer for this DOI (run again with --resume)")  # fmt: skip
-    where = str(printed.get("source") or source)
-    if not printed.get("missing"):
-        if printed.get("type") == "component":
-            parent = printed.get("parent") or ids.split_component(str(printed["doi"]))[0]
-            flag = FieldDiff("DOI", "mismatch", record.doi_input, parent,
-                             "a supplementary-file DOI: the article's DOI is suggested")  # fmt: skip
-            return Verdict("supplement", parent, 1.0, (flag,), updates(printed), source=where,
-                           why="the DOI is a component's (a figure or supplementary file)")  # fmt: skip
-        flags: tuple[FieldDiff, ...] = ()
-        why = "the DOI is registered"
-        extra = record.extra_fields
-        if extra is not None and work is not None:
-            # Only what the record prints: a field it leaves out is not a disagreement.
-            flags = tuple(
-                c.diff for c in compare(extra, work) if c.diff is not None and c.diff.printed
-            )
-            if flags:
-                why += "; its record disagrees on " + ", ".join(f.field for f in flags)
-        return Verdict("confirmed", str(printed["doi"]), 1.0, flags, updates(printed),
-                       source=where, why=why)  # fmt: skip
-    if has_article:
-        if article is None:
-            return Verdict("unavailable", None, None, source=source,
-                           why="the source did not answer for the article's DOI (run again with --resume)")  # fmt: skip
-        if not article.get("missing"):
-            doi = str(article["doi"])
-            flag = FieldDiff("DOI", "mismatch", record.doi_input, doi,
-                             "a supplementary-file DOI: the article's DOI is suggested")  # fmt: skip
-            return Verdict("supplement", doi, 1.0, (flag,), updates(article),
-                           source=str(article.get("source") or source),
-                           why="a supplementary-file DOI of a registered article")  # fmt: skip
-    flag = FieldDiff("DOI", "missing", record.doi_input, None,
-                     "the DOI is not registered in this source")  # fmt: skip
-    return Verdict("unknown", None, None, (flag,), source=where,
-                   why="the DOI is not registered in this source")  # fmt: skip
-
-
-def _iso(parts: Sequence[int]) -> str:
-    return "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
+def _decode(answer: Mapping[str, Any]) -> Work | Absent:
+    return Absent.MISSING if answer.get("missing") else Work.from_message(answer)
 
 
 # --- records with fields: the resolver, in workers ---------------------------------------------
@@ -572,7 +481,7 @@ def open_index(path: str) -> Source:
     return SqliteIndex(Path(path), readonly=True)
 
 
-_WORKER: dict[str, Any] = {}  # a worker process's source and resolver
+_WORKER: dict[str, Source] = {}  # a worker process's own source
 
 
 def _init_worker(opener: Callable[[], Source]) -> None:
@@ -581,61 +490,35 @@ def _init_worker(opener: Callable[[], Source]) -> None:
 
 
 def _resolve_in_worker(refs: list[Reference]) -> list[Verdict]:
-    if "resolver" not in _WORKER:
-        from refs.resolve import Resolver
-
-        _WORKER["resolver"] = Resolver(_WORKER["source"])
-    verdicts: list[Verdict] = _WORKER["resolver"].resolve(refs)
-    return verdicts
-
-
-def _look_up_in_worker(keys: list[str], need: set[str]) -> tuple[dict[str, Any], dict[str, Work]]:
-    return look_up(_WORKER["source"], keys, need)
+    return pipeline.verify(refs, _WORKER["source"])
 
 
 class FieldPool:
     """Where the CPU work of a chunk runs: inline, or split across workers.
 
     With an `opener` (a picklable way to open the source: the local index), the
-    workers are processes, each with its own connection; they resolve records
-    with fields and decode the records of DOI look-ups. Without one they are
-    threads sharing `source`, so an HTTP client's rate limits hold across them;
-    its look-ups are already concurrent within those limits, so they stay inline.
+    workers are processes, each with its own connection. Without one they are
+    threads sharing `source`, so an HTTP client's rate limits (and the journal's
+    answers) hold across them.
     """
-
-    MIN_SHARE = 200  # DOIs per worker below which a look-up is not worth splitting
 
     def __init__(self, source: Source, workers: int = 1,
                  opener: Callable[[], Source] | None = None) -> None:  # fmt: skip
         self.source = source
         self.workers = max(1, workers)
         self.opener = opener
-        self._resolver: Any = None
         self._executor: Executor | None = None
 
     def resolve(self, refs: list[Reference]) -> list[Verdict]:
         if self.workers == 1 or len(refs) < 2 * self.workers:
-            return self._inline().resolve(refs)  # type: ignore[no-any-return]
+            return pipeline.verify(refs, self.source)
         executor = self._pool()
         parts = _split(refs, self.workers)
         if isinstance(executor, ProcessPoolExecutor):
             results = executor.map(_resolve_in_worker, parts)
         else:
-            results = executor.map(self._inline().resolve, parts)
+            results = executor.map(functools.partial(pipeline.verify, source=self.source), parts)
         return [v for part in results for v in part]
-
-    def look_up(self, keys: list[str], need: set[str]) -> tuple[dict[str, Any], dict[str, Work]]:
-        if self.opener is None or self.workers == 1 or len(keys) < self.MIN_SHARE * 2:
-            return look_up(self.source, keys, need)
-        answers: dict[str, Any] = {}
-        works: dict[str, Work] = {}
-        parts = _split(keys, self.workers)
-        for part_answers, part_works in self._pool().map(
-            _look_up_in_worker, parts, [need & set(p) for p in parts]
-        ):
-            answers.update(part_answers)
-            works.update(part_works)
-        return answers, works
 
     def _pool(self) -> Executor:
         if self._executor is None:
@@ -649,13 +532,6 @@ class FieldPool:
             else:
                 self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="refs-check")
         return self._executor
-
-    def _inline(self) -> Any:
-        if self._resolver is None:
-            from refs.resolve import Resolver
-
-            self._resolver = Resolver(self.source)
-        return self._resolver
 
     def close(self) -> None:
         if self._executor is not None:

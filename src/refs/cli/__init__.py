@@ -1,4 +1,4 @@
-"""The `refs` command line: thin commands over the core.
+"""The `refs` command line: one module per command, each a thin front end over `refs.pipeline`.
 
 Every user error is one line on stderr and a non-zero exit; no tracebacks
 (set REFS_DEBUG=1 to see one for a bug report).
@@ -12,8 +12,11 @@ import sys
 import typer
 
 from refs.cli.check import check
-from refs.cli.commands import clean, index_app, parse, serve
+from refs.cli.clean import clean
 from refs.cli.format import format as format_command
+from refs.cli.index import index_app
+from refs.cli.parse import parse
+from refs.cli.serve import serve
 
 app = typer.Typer(
     name="refs",

@@ -26,7 +26,7 @@ from refs.check.render import (
     write_report,
 )
 from refs.check.run import CHUNK, CheckOptions, Job, RunStats, fail_on, parse_fail_on, summarize
-from refs.cli.commands import IndexOpt, MailtoOpt, user_errors
+from refs.cli.options import IndexOpt, MailtoOpt, user_errors
 from refs.errors import InputError
 
 DEFAULT_FAIL_ON = "wrong,unknown,retracted,invalid,unavailable"

@@ -1,30 +1,37 @@
-"""`refs format`: a bibliography in any CSL style; and the styled/report outputs of `refs clean`."""
+"""`refs format`: a verified list as a bibliography in any CSL style."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from refs.cli.commands import (
+from refs import pipeline
+from refs.cli.options import (
     FromOpt,
     IndexOpt,
     MailtoOpt,
     OutOpt,
+    RefreshOpt,
     SourceOpt,
     exit_on_broken_entries,
     report_problems,
+    review_title,
     user_errors,
 )
 from refs.errors import InputError
-from refs.export.formatted import Target, format_bibliography, items_of
-from refs.export.styles import DEFAULT_STYLE, resolve_locale, resolve_style, search_styles
-from refs.formats import InputFormat, OutputFormat, read_references
+from refs.export.csl import (
+    DEFAULT_STYLE,
+    Target,
+    format_bibliography,
+    items_of,
+    resolve_locale,
+    resolve_style,
+    search_styles,
+)
+from refs.formats import InputFormat
 from refs.io import read_text, write_text
-from refs.model import Reference, Verdict
-from refs.report import corrected_references, record, summary
+from refs.report.records import summary
 
 STYLE_HELP = (
     "CSL style: vancouver, ama, apa, nature, chicago, harvard, ieee, lancet, bmj, "
@@ -54,6 +61,7 @@ def format(
     source: SourceOpt = "index",
     index: IndexOpt = None,
     mailto: MailtoOpt = None,
+    refresh: RefreshOpt = False,
     no_verify: Annotated[
         bool,
         typer.Option("--no-verify", help="Format the entries as parsed, without checking them."),
@@ -77,17 +85,20 @@ def format(
             raise InputError("missing INPUT: a reference list file, or - for standard input")
         spec = resolve_style(style)
         chosen_locale = resolve_locale(locale, spec)
-        refs = read_references(read_text(input), from_, input)
-        verdicts, source_name = (None, None) if no_verify else verify(refs, source, index, mailto)
-        fixed = corrected_references(refs, verdicts) if verdicts is not None else refs
-        text = format_bibliography(
-            items_of(fixed), spec, locale=chosen_locale, target=to, title=_title(input)
+        settings = pipeline.Settings(source=source, index=index, mailto=mailto, refresh=refresh)
+        cleaned = pipeline.clean(
+            read_text(input), settings, fmt=from_, filename=input, verified=not no_verify
         )
+        fixed = [r.corrected for r in cleaned.reviews]
+        text = format_bibliography(
+            items_of(fixed), spec, locale=chosen_locale, target=to,
+            title=review_title(input, "Bibliography"),
+        )  # fmt: skip
         write_text(output, text, inputs=(input,))
-        report_problems(refs)
-        if verdicts is not None:
-            typer.echo(summary(refs, verdicts, source_name), err=True)
-        exit_on_broken_entries(refs)
+        report_problems(cleaned.references)
+        if cleaned.source is not None:
+            typer.echo(summary(cleaned.references, cleaned.verdicts, cleaned.source.name), err=True)
+        exit_on_broken_entries(cleaned.references)
 
 
 def list_matching_styles(query: str | None) -> None:
@@ -96,62 +107,3 @@ def list_matching_styles(query: str | None) -> None:
         raise InputError(f"no style name or title has {query!r}; try a shorter word")
     width = min(48, max(len(name) for name, _ in found))
     typer.echo("\n".join(f"{name:<{width}}  {title}" for name, title in found))
-
-
-def verify(
-    refs: Sequence[Reference], source: str, index: str | None, mailto: str | None
-) -> tuple[list[Verdict], str]:
-    from refs.resolve import Resolver
-    from refs.sources import open_source
-
-    opened = open_source(source, index=index, mailto=mailto)
-    try:
-        return Resolver(opened).resolve(refs), opened.name
-    finally:
-        opened.close()
-
-
-def _title(input: str) -> str:
-    return "Bibliography" if input == "-" else f"Bibliography: {Path(input).name}"
-
-
-# --- what `refs clean` writes with --style, --to text|html|markdown ------------------------
-
-REVIEWS = (OutputFormat.text, OutputFormat.html, OutputFormat.markdown)
-
-
-def styled_target(to: OutputFormat, style: str | None) -> OutputFormat:
-    """Check `refs clean --style/--to` early: --style makes the BibTeX default text."""
-    if style is None:
-        return to
-    resolve_style(style)  # an unknown style fails before any verifying
-    if to is OutputFormat.bibtex:
-        return OutputFormat.text
-    if to not in REVIEWS:
-        raise InputError(
-            f"--style writes formatted entries: use it with --to text, html or markdown, not {to.value}"
-        )
-    return to
-
-
-def review_output(
-    refs: Sequence[Reference],
-    verdicts: Sequence[Verdict] | None,
-    to: OutputFormat,
-    style: str | None,
-    input: str,
-) -> str | None:
-    """`refs clean` output for text (the styled bibliography), html and markdown; else None."""
-    if to not in REVIEWS:
-        return None
-    if to is OutputFormat.text:
-        fixed = corrected_references(refs, verdicts) if verdicts is not None else list(refs)
-        return format_bibliography(items_of(fixed), style or DEFAULT_STYLE)
-    from refs.html import render_html, render_markdown
-
-    paired: Sequence[Verdict | None] = verdicts if verdicts is not None else [None] * len(refs)
-    records = [record(r, v) for r, v in zip(refs, paired, strict=True)]
-    title = "refs review" if input == "-" else f"refs review: {Path(input).name}"
-    if to is OutputFormat.html:
-        return render_html(records, title, style=style)
-    return render_markdown(records, title)

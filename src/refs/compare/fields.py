@@ -17,13 +17,15 @@ from rapidfuzz import fuzz
 
 from refs.compare.journals import journal_similarity
 from refs.compare.text import fold, title_similarity
-from refs.model import FieldDiff, Item, Person
+from refs.model import DiffKind, FieldDiff, Item, Person
 from refs.normalize.pages import normalize_pages
 from refs.normalize.text import LOST, mark_lost_characters
 from refs.work import Work, record_years
 
-AGREE, COSMETIC, MISMATCH, LOST_CHARS, MISSING, ABSENT = (
-    "agree", "cosmetic", "mismatch", "lost-characters", "missing", "absent")  # fmt: skip
+# A check's outcome: a diff kind, or agreement, or nothing to compare on one side.
+AGREE, ABSENT = "agree", "absent"
+COSMETIC, MISMATCH, LOST_CHARS, MISSING = (
+    DiffKind.COSMETIC, DiffKind.MISMATCH, DiffKind.LOST_CHARS, DiffKind.MISSING)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +35,7 @@ class Check:
     diff: FieldDiff | None = None
 
 
-def _diff(field: str, kind: str, printed: str | None, registry: str | None, why: str) -> Check:
+def _diff(field: str, kind: DiffKind, printed: str | None, registry: str | None, why: str) -> Check:
     return Check(field, kind, FieldDiff(field, kind, printed, registry, why))
 
 

@@ -20,7 +20,7 @@ from refs.parse.learned import available as learned_available
 from refs.parse.learned import parse_learned
 from refs.parse.numbers import year_volume
 from refs.parse.vancouver import looks_like_vancouver, parse_vancouver
-from refs.split import Chunk, join_lines, split_references
+from refs.split import join_lines, split_references
 
 __all__ = ["detect_style", "parse_list", "parse_reference"]
 
@@ -62,12 +62,6 @@ def parse_list(text: str) -> list[Reference]:
     return [
         parse_reference(chunk.text, i, Span(chunk.start_line, chunk.end_line))
         for i, chunk in enumerate(split_references(text), 1)
-    ]
-
-
-def parse_chunks(chunks: list[Chunk]) -> list[Reference]:
-    return [
-        parse_reference(c.text, i, Span(c.start_line, c.end_line)) for i, c in enumerate(chunks, 1)
     ]
 
 

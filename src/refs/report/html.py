@@ -111,7 +111,7 @@ def entries_to_copy(
 @cache
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("refs.html", "templates"),
+        loader=jinja2.PackageLoader("refs.report", "templates"),
         autoescape=jinja2.select_autoescape(["html.j2"], default=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -1,13 +1,40 @@
-"""What `refs clean` says about a verified list: records, corrected entries, a summary. Pure."""
+"""What a verified list says, reference by reference: `Reviewed`, its JSON record, the
+corrected entries with their change notes, and the summary. Pure."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from refs.model import STATUSES, Reference, Verdict
+from refs.model import DOI_PROBLEMS, STATUSES, DiffKind, Reference, Status, Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class Reviewed:
+    """One reference of a list and what `refs` concludes about it (None: not verified)."""
+
+    reference: Reference
+    verdict: Verdict | None = None
+
+    @property
+    def status(self) -> Status:
+        return self.verdict.doi_status if self.verdict else Status.UNVERIFIED
+
+    @property
+    def corrected(self) -> Reference:
+        """The reference with the registry's values where a rule found its own wrong."""
+        fixed = self.verdict.corrected if self.verdict else None
+        return replace(self.reference, item=fixed) if fixed else self.reference
+
+    def notes(self) -> list[str]:
+        """Comment lines saying what the corrected entry changed, and why."""
+        return change_notes(self.reference, self.verdict) if self.verdict else []
+
+    def as_dict(self) -> dict[str, Any]:
+        """The record `refs clean --to json` prints for this reference."""
+        return record(self.reference, self.verdict)
 
 
 def record(ref: Reference, verdict: Verdict | None) -> dict[str, Any]:
@@ -38,7 +65,7 @@ def change_notes(ref: Reference, verdict: Verdict) -> list[str]:
         head += f" (confidence {verdict.confidence:.2f})"
     lines = [head]
     for flag in verdict.flags:
-        if flag.kind == "cosmetic":
+        if flag.kind is DiffKind.COSMETIC:
             continue
         changed = "kept" if verdict.corrected is None or flag.registry is None else "changed"
         lines.append(
@@ -48,9 +75,14 @@ def change_notes(ref: Reference, verdict: Verdict) -> list[str]:
         lines.append(
             f"  {notice.kind.upper()}: notice {notice.doi or '?'} ({notice.source or 'publisher'})"
         )
-    if verdict.doi_status in ("none", "ambiguous", "unavailable", "unknown"):
+    if verdict.doi_status in _EXPLAINED:
         lines.append(f"  {verdict.why}")
-    return lines if len(lines) > 1 or verdict.doi_status not in ("confirmed", "found") else []
+    return lines if len(lines) > 1 or verdict.doi_status not in _SETTLED else []
+
+
+# Statuses whose reason a corrected entry's comment repeats; statuses that need no comment.
+_EXPLAINED = frozenset({Status.NONE, Status.AMBIGUOUS, Status.UNAVAILABLE, Status.UNKNOWN})
+_SETTLED = frozenset({Status.CONFIRMED, Status.FOUND})
 
 
 def summary(
@@ -64,7 +96,7 @@ def summary(
         return f"refs: {len(refs)} references ({by_style}); {unparsed} unparseable; not verified (--no-verify)"
     counts = Counter(v.doi_status for v in verdicts)
     parts = ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
-    flagged = sum(1 for v in verdicts if any(f.kind != "cosmetic" for f in v.flags))
+    flagged = sum(1 for v in verdicts if any(f.kind is not DiffKind.COSMETIC for f in v.flags))
     lines = [
         f"refs: {len(refs)} references checked against {source}: {parts}; {flagged} with field flags"
     ]
@@ -74,11 +106,7 @@ def summary(
         lines.append(f"  ! reference {ref.index}: {kinds} ({verdict.updates[0].doi})")
     order = {s: i for i, s in enumerate(STATUSES)}
     worst = sorted(
-        (
-            (r, v)
-            for r, v in zip(refs, verdicts, strict=True)
-            if v.doi_status in ("wrong", "unknown", "supplement")
-        ),
+        ((r, v) for r, v in zip(refs, verdicts, strict=True) if v.doi_status in DOI_PROBLEMS),
         key=lambda rv: (order[rv[1].doi_status], rv[0].index),
     )
     for ref, verdict in worst[:10]:
