@@ -1,4 +1,4 @@
-"""Normalisers: the forms the seed lists print, and properties on arbitrary text."""
+"""`refs.normalize`: `normalize_item` and its steps (idempotent, total); DOI forms (`refs.ids`)."""
 
 from __future__ import annotations
 
@@ -9,35 +9,6 @@ from hypothesis import strategies as st
 from refs import ids
 from refs.model import Item
 from refs.normalize import DEFAULT_STEPS, normalize_item
-from refs.normalize.names import parse_name, parse_vancouver_name
-from refs.normalize.pages import normalize_issue, normalize_pages, split_volume_issue
-from refs.normalize.text import LOST, fix_mojibake, mark_lost_characters
-
-
-@pytest.mark.parametrize(
-    ("printed", "normal"),
-    [
-        ("2154-64", "2154-2164"),
-        ("6698.–6702.", "6698-6702"),
-        ("E2110.–E2116.", "E2110-E2116"),
-        ("A28.–A31.", "A28-A31"),
-        ("58..", "58"),
-        ("p.15313", "15313"),
-        ("pp. 1--10", "1-10"),
-        ("10-29", "10-29"),
-        ("e0015313", "e0015313"),
-    ],
-)
-def test_pages(printed: str, normal: str) -> None:
-    assert normalize_pages(printed) == normal
-
-
-@pytest.mark.parametrize(
-    ("printed", "normal"),
-    [("suppl 5", "Suppl 5"), ("(Suppl 2)", "Suppl 2"), ("15 Supplement", "15 Suppl"), ("8", "8")],
-)
-def test_issue(printed: str, normal: str) -> None:
-    assert normalize_issue(printed) == normal
 
 
 @pytest.mark.parametrize(
@@ -63,47 +34,6 @@ def test_component_doi_keeps_the_article() -> None:
     )
     assert ids.split_component("10.1172/JCI45273DS1") == ("10.1172/JCI45273", "DS1")
     assert ids.split_component("10.1158/0008-5472.CAN-10-0538")[1] is None
-
-
-def test_lost_characters_are_marked_not_kept() -> None:
-    assert mark_lost_characters("carcinoma???associated") == f"carcinoma{LOST}associated"
-    assert (
-        mark_lost_characters("MCP-1-TNF? cross-regulatory") == f"MCP-1-TNF{LOST} cross-regulatory"
-    )
-    assert mark_lost_characters("anticancer therapies?") == "anticancer therapies?"
-    assert mark_lost_characters("a magic bullet? Science") == "a magic bullet? Science"
-
-
-def test_mojibake_is_repaired_but_typography_kept() -> None:
-    assert fix_mojibake("Leucémie myÃ©loÃ¯de") == "Leucémie myéloïde"
-    assert fix_mojibake("s’auto-activer") == "s’auto-activer"
-
-
-@pytest.mark.parametrize(
-    ("printed", "family", "given"),
-    [
-        ("Fridman R", "Fridman", "R."),
-        ("Mitsiades CS", "Mitsiades", "C. S."),
-        ("Radons J.", "Radons", "J."),
-        ("Sautès-Fridman C", "Sautès-Fridman", "C."),
-        ("R. Siegel", "Siegel", "R."),
-        ("J.-P. Abastado", "Abastado", "J.-P."),
-        ("M. Ng", "Ng", "M."),
-        ("Siegel, Rebecca L.", "Siegel", "Rebecca L."),
-        ("Rebecca L. Siegel", "Siegel", "Rebecca L."),
-        ("N.", None, "N."),
-    ],
-)
-def test_names(printed: str, family: str | None, given: str) -> None:
-    person = parse_name(printed)
-    assert (person.family, person.given) == (family, given)
-
-
-def test_particles() -> None:
-    person = parse_name("Ludwig van Beethoven")
-    assert (person.particle, person.family) == ("van", "Beethoven")
-    person = parse_vancouver_name("van der Berg J")
-    assert (person.particle, person.family, person.given) == ("van der", "Berg", "J.")
 
 
 def test_normalize_item_logs_each_repair() -> None:
@@ -150,45 +80,6 @@ def test_normalize_item_is_idempotent(text: str) -> None:
     assert repairs == ()
 
 
-@given(text=st.text(max_size=120))
-def test_name_parsing_never_crashes(text: str) -> None:
-    parse_name(text)
-    parse_vancouver_name(text)
-
-
-@pytest.mark.parametrize(
-    ("printed", "expected"),
-    [
-        ("163-63", "163-163"),  # a one-page article with its last page shortened
-        ("1–3, 10–1", "1-3, 10-11"),  # several ranges, each expanded
-        ("8–10, 12", "8-10, 12"),
-        ("20170132. doi.org/", "20170132"),  # a link the parser left behind
-        ("1–4. https://doi.org/10.1/x", "1-4"),
-        ("604.4–604", "604.4-604"),  # a form not understood: dashes made plain, kept
-        ("viii + 342", "viii + 342"),
-    ],
-)
-def test_page_forms(printed: str, expected: str) -> None:
-    assert normalize_pages(printed) == expected
-
-
-@pytest.mark.parametrize(
-    ("volume", "expected"),
-    [
-        ("39(2-3)", ("39", "2-3")),
-        ("11 (9)", ("11", "9")),
-        ("2, nos. 3-4", ("2", "3-4")),
-        ("12 no. 5", ("12", "5")),
-        ("15(Suppl 2)", ("15", "Suppl 2")),
-        ("113", ("113", None)),
-        ("2014", ("2014", None)),
-        ("9697 96973B", ("9697 96973B", None)),
-    ],
-)
-def test_issue_read_out_of_the_volume(volume: str, expected: tuple[str, str | None]) -> None:
-    assert split_volume_issue(volume) == expected
-
-
 def test_issue_in_the_volume_is_moved_with_a_repair() -> None:
     fixed, repairs = normalize_item(Item(volume="39(2-3)"))
     assert (fixed.volume, fixed.issue) == ("39", "2-3")
@@ -196,14 +87,6 @@ def test_issue_in_the_volume_is_moved_with_a_repair() -> None:
     # A parsed issue that says otherwise wins: nothing is moved.
     kept, _ = normalize_item(Item(volume="39(2)", issue="4"))
     assert (kept.volume, kept.issue) == ("39(2)", "4")
-
-
-@pytest.mark.parametrize(
-    ("printed", "expected"),
-    [("1,234-1,240", "1234-1240"), ("100-10. Epub 2013 Dec 5", "100-110"), ("12, 14", "12, 14")],
-)
-def test_thousands_separators_and_epub_dates_in_pages(printed: str, expected: str) -> None:
-    assert normalize_pages(printed) == expected
 
 
 def test_doi_prefix_digits_are_ascii() -> None:
