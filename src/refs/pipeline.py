@@ -12,13 +12,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from refs.formats import InputFormat, read_references
-from refs.model import Reference, Verdict
+from refs.model import Item, Reference, Span, Verdict
 from refs.report.records import Reviewed
-from refs.resolve.source import Description, Source
 
-__all__ = ["Cleaned", "Settings", "clean", "open_source", "read", "review", "verify"]
+if TYPE_CHECKING:  # the resolver and its sources load when first used
+    from refs.resolve.source import Description, Source
+
+__all__ = [
+    "Cleaned",
+    "Settings",
+    "clean",
+    "doi_reference",
+    "open_source",
+    "read",
+    "review",
+    "verify",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +67,15 @@ def open_source(settings: Settings | None = None) -> Source:
 def read(text: str, fmt: InputFormat = InputFormat.auto, filename: str = "") -> list[Reference]:
     """Split, parse and normalise a list (text, BibTeX, CSL-JSON or RIS). No I/O."""
     return read_references(text, fmt, filename)
+
+
+def doi_reference(index: int, printed: str, doi: str | None, line: int | None = None) -> Reference:
+    """A reference that is a DOI alone (a line of a DOI list), normalised as a parse is."""
+    from refs.normalize import normalize_item
+
+    item, repairs = normalize_item(Item(), DOI=doi)
+    where = Span(line or index, line or index)
+    return Reference(index, printed, where, item, "doi", doi_input=printed, repairs=repairs)
 
 
 def verify(refs: Sequence[Reference], source: Source) -> list[Verdict]:
