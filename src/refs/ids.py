@@ -2,6 +2,9 @@
 
 Pure functions. A DOI is canonicalised to its bare form (`10.prefix/suffix`),
 case kept as printed (DOIs compare case-insensitively: use `doi_key`).
+
+The DOI patterns of the whole package live here, once; other modules build theirs
+from these pieces rather than writing `10\\.\\d{4,9}` again.
 """
 
 from __future__ import annotations
@@ -9,13 +12,42 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-# A DOI inside arbitrary text: 10.NNNN[.NNNN]/suffix, suffix up to whitespace.
+# --- DOI pattern pieces --------------------------------------------------------------
+# Strings, to embed in a larger pattern. A DOI is `10.`, a registrant code of 4–9
+# digits, maybe subdivided (`10.1000.10/…`), a `/` and a suffix.
+#
+# The registrant code's digits are ASCII: Crossref's are, and `10.١٢٣٤/x` is no DOI.
+DOI_PREFIX = r"10\.[0-9]{4,9}"
+DOI_SUBDIVISIONS = r"(?:\.[0-9]+)*"
+# Variant: `\d` (a str pattern's `\d` is any script's decimal digit: `١`, `४`, …). The
+# text heuristics (splitting, tokens, masking identifiers in a reference's text) and
+# `clean_doi(whole=True)` have always read the prefix so; kept as it was, because
+# moving them to DOI_PREFIX would change how text with such digits is cut and read.
+DOI_PREFIX_ANY_DIGITS = r"10\.\d{4,9}"
+DOI_SUBDIVISIONS_ANY_DIGITS = r"(?:\.\d+)*"
+# A DOI-looking token in running text, as the text heuristics see it: no subdivided
+# registrant code (as they always were), the suffix up to whitespace, punctuation and all.
+DOI_IN_PROSE = DOI_PREFIX_ANY_DIGITS + r"/\S+"
+
+# --- DOI patterns --------------------------------------------------------------------
+# A DOI inside arbitrary text: 10.NNNN[.NNNN]/suffix, suffix up to whitespace or `"`.
 # SICI DOIs hold `<` and `>` (`…<979::aid-bies12>3.0.co;2-o`): kept; a `>` closing
-# an angle-bracketed DOI is trimmed below.
-_DOI_IN_TEXT = re.compile(r"10\.[0-9]{4,9}(?:\.[0-9]+)*/[^\s\"]+", re.IGNORECASE)
-_DOI_EXACT = re.compile(r"^10\.[0-9]{4,9}(?:\.[0-9]+)*/\S+$")
+# an angle-bracketed DOI is trimmed by `clean_doi`.
+DOI_IN_TEXT = re.compile(rf"{DOI_PREFIX}{DOI_SUBDIVISIONS}/[^\s\"]+", re.IGNORECASE)
+# A whole string that is a DOI (what `clean_doi` returns).
+DOI_EXACT = re.compile(rf"^{DOI_PREFIX}{DOI_SUBDIVISIONS}/\S+$")
+# A whole string that is a DOI standing alone, for `clean_doi(whole=True)`: the same as
+# DOI_EXACT but with any-script digits (the variant above), as `check.inputs` read it.
+DOI_WHOLE = re.compile(rf"^{DOI_PREFIX_ANY_DIGITS}{DOI_SUBDIVISIONS_ANY_DIGITS}/\S+$")
+# What Crossref's API accepts as a DOI: its filter validation (else a batch gets a 400)
+# and Cayenne's `doi-not-valid`. A value validated as asked, not a printed DOI found:
+# any number of registrant digits (ASCII), any suffix, spaces included. The client
+# (`sources.crossref_api`) and the local server (`serve.filters`) both hold to it.
+CROSSREF_DOI_PREFIX = r"10\.[0-9]{4,}"
+CROSSREF_DOI = re.compile(rf"^{CROSSREF_DOI_PREFIX}(?:\.[0-9]+)*/.+$", re.ASCII)
+
 # Leading forms users paste: doi:, DOI :, https://doi.org/, dx.doi.org…
-_DOI_PREFIX = re.compile(
+_RESOLVER_PREFIX = re.compile(
     r"^\s*(?:doi\s*:\s*|(?:https?://)?(?:dx\.)?doi\.org/|info:doi/|urn:doi:)+", re.IGNORECASE
 )
 # Path tails publishers append after the DOI in their URLs.
@@ -31,7 +63,7 @@ _COMPONENT_SUFFIXES = (
     re.compile(r"^(?P<article>10\.1371/journal\.[a-z]+\.\d{7})\.[sgt]\d{3,4}$", re.IGNORECASE),
     re.compile(r"^(?P<article>10\.1172/jci\d+)ds\d+$", re.IGNORECASE),
     re.compile(r"^(?P<article>10\.7717/peerj\.\d+)/supp-\d+$", re.IGNORECASE),  # PeerJ
-    re.compile(r"^(?P<article>10\.\d{4,9}/.+?)\.s\d{3,4}$", re.IGNORECASE),
+    re.compile(rf"^(?P<article>{DOI_PREFIX_ANY_DIGITS}/.+?)\.s\d{{3,4}}$", re.IGNORECASE),
 )
 
 _PMCID = re.compile(r"\bPMC(\d{4,9})\b", re.IGNORECASE)
@@ -48,14 +80,23 @@ def doi_key(doi: str) -> str:
     return doi.lower()
 
 
-def clean_doi(text: str) -> str | None:
+def clean_doi(text: str, *, whole: bool = False) -> str | None:
     """Canonicalise one printed DOI (`DOI : 10.1/x.`, `https://doi.org/…`, a URL).
 
     Returns the bare DOI, or None when the text holds no DOI.
+
+    `whole`: the text is one DOI on its own (a DOI-list line, a DOI column): once its
+    `doi:`/resolver prefix is off, a DOI standing alone (`DOI_WHOLE`) is kept with every
+    character, nothing trimmed (a trailing `.` or `)`, a `/full`, a `?`…); anything
+    else is canonicalised as without `whole`.
     """
     value = unquote(text.strip()) if "%2f" in text.lower() else text.strip()
-    value = _DOI_PREFIX.sub("", value)
-    match = _DOI_IN_TEXT.search(value)
+    if whole:
+        # A value that starts with white space (only `%20`… decoded can) keeps its prefix.
+        bare = value if value[:1].isspace() else _RESOLVER_PREFIX.sub("", value)
+        return bare if DOI_WHOLE.match(bare) else clean_doi(value)
+    value = _RESOLVER_PREFIX.sub("", value)
+    match = DOI_IN_TEXT.search(value)
     if match is None:
         return None
     doi = match.group(0)
@@ -66,7 +107,7 @@ def clean_doi(text: str) -> str | None:
         prev = doi
         doi = _URL_TAILS.sub("", doi)
         doi = doi.rstrip(_TRAILING_PUNCT) if not _balanced_tail(doi) else doi
-    return doi if _DOI_EXACT.match(doi) else None
+    return doi if DOI_EXACT.match(doi) else None
 
 
 def _balanced_tail(doi: str) -> bool:
@@ -80,7 +121,7 @@ def _balanced_tail(doi: str) -> bool:
 def find_dois(text: str) -> list[str]:
     """Every DOI in free text (URLs included), canonicalised, in order, unique."""
     out: list[str] = []
-    for match in _DOI_IN_TEXT.finditer(text):
+    for match in DOI_IN_TEXT.finditer(text):
         doi = clean_doi(match.group(0))
         if doi and doi_key(doi) not in {doi_key(d) for d in out}:
             out.append(doi)

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from check_support import doi, write_lines
 
+from refs import ids
 from refs.check.inputs import (
     Input,
     InputRecord,
     Kind,
     Unusable,
-    canonical_doi,
     detect_kind,
     expand_inputs,
     parse_columns,
@@ -57,7 +57,7 @@ def records(path: Path, kind: Kind = Kind.auto, columns: str | None = None) -> l
     ],
 )
 def test_any_printed_doi_form_is_canonicalised(printed: str, bare: str) -> None:
-    assert canonical_doi(printed) == bare
+    assert ids.clean_doi(printed, whole=True) == bare
 
 
 def test_doi_list_reports_garbage_lines_with_reasons_and_goes_on(tmp_path: Path) -> None:

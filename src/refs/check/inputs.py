@@ -29,7 +29,6 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, BinaryIO
-from urllib.parse import unquote
 
 from refs import ids
 from refs.errors import InputError
@@ -118,12 +117,9 @@ class InputRecord:
         """The record as the resolver takes it: its fields, or its DOI alone."""
         if self.reference is not None:
             return replace(self.reference, index=index)
-        from refs.normalize import normalize_item
+        from refs.pipeline import doi_reference
 
-        item, repairs = normalize_item(Item(), DOI=self.doi)
-        text = self.doi_input or self.doi or ""
-        return Reference(index, text, Span(self.line, self.line), item, "doi",
-                         doi_input=self.doi_input or self.doi, repairs=repairs)  # fmt: skip
+        return doi_reference(index, self.doi_input or self.doi or "", self.doi, self.line)
 
 
 # --- expanding paths ---------------------------------------------------------------
@@ -250,32 +246,11 @@ def _json_object(line: str) -> bool:
         return False
 
 
-_RESOLVER_PREFIX = re.compile(
-    r"^(?:doi\s*:\s*|(?:https?://)?(?:dx\.)?doi\.org/|info:doi/|urn:doi:)+", re.IGNORECASE
-)
-_BARE_DOI = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
-
-
-def canonical_doi(value: str) -> str | None:
-    """A printed DOI (bare, `doi:`, resolver URL, publisher URL…) in its bare form, or None.
-
-    A DOI that stands alone keeps every character (SICI DOIs hold `<` and `>`, which
-    `ids.clean_doi` stops at); anything else goes through `ids.clean_doi`.
-    """
-    text = value.strip()
-    if "%2f" in text.lower():
-        text = unquote(text)
-    bare = _RESOLVER_PREFIX.sub("", text)
-    if _BARE_DOI.match(bare) and not bare.lower().startswith(("http:", "https:")):
-        return bare
-    return ids.clean_doi(text)
-
-
 def doi_of_line(line: str) -> tuple[str | None, str | None]:
     """(canonical DOI, None) for a DOI-list line, or (None, why it is not one)."""
     value = _DOI_LABEL.sub("", line.strip(), count=1)
     token = value.split(None, 1)[0] if value else ""
-    doi = canonical_doi(token) if token else None
+    doi = ids.clean_doi(token, whole=True) if token else None
     if doi is not None:
         return doi, None
     if ids.find_dois(line):
@@ -590,7 +565,7 @@ def _from_references(
         start, end = ref.span.start_line, ref.span.end_line
         entry = seq if structured else None
         bad = next((f"line {n}: {why}" for n, why in bad_lines.items() if start <= n <= end), None)
-        doi = canonical_doi(ref.doi_input) if ref.doi_input else None
+        doi = ids.clean_doi(ref.doi_input, whole=True) if ref.doi_input else None
         doi = doi or ref.item.DOI
         if bad is not None:
             yield InputRecord(source, seq, start, entry, ref.doi_input, None, error=bad)
@@ -619,7 +594,7 @@ def _record_from_fields(
     style: str,
 ) -> InputRecord:
     doi_cell = values.get("doi")
-    doi = canonical_doi(doi_cell) if doi_cell else None
+    doi = ids.clean_doi(doi_cell, whole=True) if doi_cell else None
     if doi_cell and doi is None:
         return InputRecord(source, seq, start, entry, doi_cell, None,
                            error=f"not a DOI: {_quote(doi_cell)}")  # fmt: skip
@@ -687,7 +662,7 @@ _CSL_KEYS = frozenset({"type", "issued", "container-title", "page", "author", "D
 def _record_from_object(source: Input, seq: int, line: int, obj: Mapping[str, Any]) -> InputRecord:
     raw = next((obj[k] for k in ("DOI", "doi", "Doi") if isinstance(obj.get(k), str)), None)
     doi_input = raw.strip() if raw and raw.strip() else None
-    doi = canonical_doi(doi_input) if doi_input else None
+    doi = ids.clean_doi(doi_input, whole=True) if doi_input else None
     if doi_input and doi is None:
         return InputRecord(source, seq, line, seq, doi_input, None,
                            error=f"not a DOI: {_quote(doi_input)}")  # fmt: skip

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 
 from refs.compare.journals import journal_similarity
 from refs.compare.text import fold, title_similarity
+from refs.ids import DOI_IN_PROSE
 from refs.model import DiffKind, FieldDiff, Item, Person
 from refs.normalize.pages import normalize_pages
 from refs.normalize.text import LOST, mark_lost_characters
@@ -244,7 +245,7 @@ def compare(
 
 
 # DOIs and links hold numbers (`10.1155/2015/547521`) that are no year or page of the print.
-_LINKS = re.compile(r"\S*10\.\d{4,9}/\S+|https?://\S+|www\.\S+")
+_LINKS = re.compile(rf"\S*{DOI_IN_PROSE}|https?://\S+|www\.\S+")
 
 
 # Dates that are not the work's: `Epub 2013 Dec 5`, `Accessed 2014`, `[cited 2015 Jan]`.

@@ -28,7 +28,9 @@ __all__ = ["detect_style", "parse_list", "parse_reference"]
 _ID_LINE = re.compile(r"^\s*(?P<tag>DOI|URL|PMID|PMCID)\s*:\s*(?P<value>\S.*?)\s*$", re.IGNORECASE)
 # An inline DOI with its label or resolver prefix, as printed.
 _INLINE_DOI = re.compile(
-    r"(?:\bdoi\s*:?\s*|https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}(?:\.\d+)*/\S+", re.IGNORECASE
+    rf"(?:\bdoi\s*:?\s*|https?://(?:dx\.)?doi\.org/)?"
+    rf"{ids.DOI_PREFIX_ANY_DIGITS}{ids.DOI_SUBDIVISIONS_ANY_DIGITS}/\S+",
+    re.IGNORECASE,
 )
 _INLINE_URL = re.compile(r"(?:\bURL\s*:?\s*|\bAvailable (?:from|at):?\s*)?https?://\S+")
 _PMID = re.compile(r"\bPMID:?\s*(\d{1,9})\b")

@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 
 from refs.compare.fields import Check, compare, work_title_similarity
 from refs.compare.text import fold, without_lost
+from refs.ids import DOI_IN_PROSE
 from refs.model import Item, Reference
 from refs.resolve.match import features
 from refs.work import Work
@@ -31,7 +32,7 @@ def search_text(item: Item, *, with_numbers: bool = True) -> str:
 
 
 _ID_TEXT = re.compile(
-    r"(?:https?://\S+|\bdoi\s*:?\s*\S+|\b10\.\d{4,9}/\S+|^\s*(?:DOI|URL)\s*:.*$)", re.I | re.M
+    rf"(?:https?://\S+|\bdoi\s*:?\s*\S+|\b{DOI_IN_PROSE}|^\s*(?:DOI|URL)\s*:.*$)", re.I | re.M
 )
 
 

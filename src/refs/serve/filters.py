@@ -13,7 +13,7 @@ import datetime
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from refs.ids import doi_key
+from refs.ids import CROSSREF_DOI, CROSSREF_DOI_PREFIX, doi_key
 from refs.serve.envelopes import Predicate, Record, failure
 
 
@@ -64,10 +64,10 @@ _DATE_FIELDS: Mapping[str, tuple[str, ...]] = {
 # tails such as `/full`, `?query`; decodes `%2F`; finds the DOI inside text), while the
 # API looks up and validates the value as asked. Sharing it would change which records
 # a `doi:`/`updates:` filter finds and which values get Cayenne's `doi-not-valid`.
-_DOI = re.compile(r"^10\.\d{4,}(?:\.\d+)*/.+$", re.ASCII)
+_DOI = CROSSREF_DOI  # Crossref's own DOI validation, which the client holds to too
 _DOI_PREFIXES = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.IGNORECASE)
 _ISSN = re.compile(r"^\d{4}-?\d{3}[\dX]$", re.ASCII)
-_PREFIX = re.compile(r"^10\.\d{4,}$", re.ASCII)
+_PREFIX = re.compile(rf"^{CROSSREF_DOI_PREFIX}$", re.ASCII)
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
 DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit accepts "²" and "٣"
 _TRUE, _FALSE = ("t", "true", "1"), ("f", "false", "0")

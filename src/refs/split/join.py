@@ -21,13 +21,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from refs.ids import DOI_PREFIX_ANY_DIGITS
 from refs.split.signals import LO, UP, author_score
 
 _HYPHENS = "\u2010\u2011-"  # the ASCII one last: it is literal at the end of a class
 _DASHES = "–—"
 _SOFT_HYPHEN = "\u00ad"
 _URL_END = re.compile(
-    r"(?:https?://|\bwww\.|\b10\.\d{4,9}/|\bdoi:)\S*$", re.IGNORECASE
+    rf"(?:https?://|\bwww\.|\b{DOI_PREFIX_ANY_DIGITS}/|\bdoi:)\S*$", re.IGNORECASE
 )  # last token
 _URL_MORE = re.compile(r"^[\w%~]+[/._=&?#-]\S")  # `ource.html`, `abc/def`: more of a path
 _LEFT = re.compile(rf"(?<![\w{_HYPHENS}])[{UP}]?([{LO}]+)[{_HYPHENS}]$")

@@ -13,18 +13,19 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from refs.ids import DOI_PREFIX_ANY_DIGITS
 from refs.split.lines import Line
 from refs.split.signals import author_score
 
 # A label at the start of a line: `1.`, `[1]`, `1)`, and one inside a line.
 LABEL = re.compile(r"^\s*(?:\[(\d{1,4})\]|(\d{1,4})([.)]))\s+(?=\S)")
 _INLINE_LABEL = re.compile(r"(?<=\S)\s+(\[(\d{1,4})\]|(\d{1,4})([.)]))(?=\s+\S)")
-_LABEL_END = re.compile(r"(?:[.;)\]}\"”'’\d]|(?:10\.\d{4,9}/|https?://)\S+)$")
+_LABEL_END = re.compile(rf"(?:[.;)\]}}\"”'’\d]|(?:{DOI_PREFIX_ANY_DIGITS}/|https?://)\S+)$")
 YEARS = 1000  # a "label" from here on starting a line is a year (`2005. Title`)
 _MIN_REFERENCE = 20  # characters a reference has at least, before the next label is looked for
 
 _RUN_END = re.compile(
-    r"(?:(?:\b10\.\d{4,9}/|https?://)\S*[^\s.,;]\.?"  # a DOI or URL
+    rf"(?:(?:\b{DOI_PREFIX_ANY_DIGITS}/|https?://)\S*[^\s.,;]\.?"  # a DOI or URL
     r"|\d+\s*[-–]\s*\d+\."  # a page range and a full stop
     r"|\((?:1[6-9]|20)\d\d[a-z]?\)\.)"  # `(2015).`
     r"\s+(?=\S)"

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from functools import cache
 
+from refs.ids import DOI_IN_PROSE
+
 
 def _char_class(keep: Callable[[str], bool]) -> str:
     """The letters below U+2000 that `keep` accepts, as regex class ranges."""
@@ -177,11 +179,11 @@ SEPARATED_END = re.compile(r"[\d)\]]\s*[,;]$")
 
 # `DOI : …`, `URL : …`, a bare DOI/URL line: these finish the reference above them.
 TAIL = re.compile(
-    r"^\s*(?:(?:DOI|URL|PMID|PMCID|HAL|ISBN|ISSN)\s*:|https?://\S+\s*$|doi\.org/|10\.\d{4,9}/\S+\s*$)",
+    rf"^\s*(?:(?:DOI|URL|PMID|PMCID|HAL|ISBN|ISSN)\s*:|https?://\S+\s*$|doi\.org/|{DOI_IN_PROSE}\s*$)",
     re.IGNORECASE,
 )
 
-_END_ID = re.compile(r"(?:\b10\.\d{4,9}/\S+|https?://\S+|\bwww\.\S+|\bdoi:\s*\S+)$", re.I)
+_END_ID = re.compile(rf"(?:\b{DOI_IN_PROSE}|https?://\S+|\bwww\.\S+|\bdoi:\s*\S+)$", re.I)
 _END_PAGES_OR_YEAR = re.compile(
     r"(?:\d+\s*[-–—]\s*\d+|\b(?:1[6-9]|20)\d\d[a-z]?)\s*[)\]]?\s*[.;]?$"
 )

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from refs.ids import DOI_PREFIX_ANY_DIGITS
+
 __all__ = ["Token", "tokenize"]
 
 
@@ -22,7 +24,7 @@ class Token(NamedTuple):
 
 _TOKEN = re.compile(
     r"(?:https?://)?(?:dx\.)?doi\.org/"  # resolver prefix, kept apart from the DOI after it
-    r"|10\.\d{4,9}/[^\s\"<>]*[^\s\"<>.,;:)\]}]"  # a DOI, trailing punctuation left out
+    rf"|{DOI_PREFIX_ANY_DIGITS}/[^\s\"<>]*[^\s\"<>.,;:)\]}}]"  # a DOI, trailing punctuation left out
     r"|(?:https?://|ftp://|www\.)[^\s\"<>]*[^\s\"<>.,;:)\]}]"  # a URL, likewise
     r"|</?[A-Za-z][A-Za-z0-9-]{0,20}(?:\s[^<>]{0,60})?/?>"  # markup residue
     r"|[^\W_]+(?:['’][^\W_]+)*"  # letters and digits
