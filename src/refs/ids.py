@@ -100,8 +100,9 @@ def clean_doi(text: str, *, whole: bool = False) -> str | None:
     if match is None:
         return None
     doi = match.group(0)
-    # A query string or fragment is a URL's, never a DOI's (in the forms we accept).
-    doi = re.split(r"[?#]|</", doi, maxsplit=1)[0]  # a query, fragment or closing HTML tag
+    # A query string or fragment is a URL's, never a DOI's (in the forms we accept), but
+    # for the check character `#` that ends a SICI DOI (`…3.0.co;2-#`).
+    doi = re.split(r"\?|(?<!;2-)#|</", doi, maxsplit=1)[0]  # a query, fragment or HTML tag
     prev = None
     while prev != doi:
         prev = doi

@@ -144,3 +144,10 @@ def test_crossref_doi_prefix() -> None:  # a `prefix:` filter's value: no subdiv
     assert re.fullmatch(ids.CROSSREF_DOI_PREFIX, "10.1234567890")
     assert not re.fullmatch(ids.CROSSREF_DOI_PREFIX, "10.1000.5")
     assert not re.fullmatch(ids.CROSSREF_DOI_PREFIX, "10.\u0661\u0662\u0663\u0664")
+
+
+def test_a_sici_doi_keeps_its_check_character() -> None:
+    sici = "10.1002/(SICI)1098-2361(2000)19:1<65::AID-ZOO7>3.0.CO;2-#"
+    assert ids.clean_doi(sici) == sici
+    assert ids.clean_doi(f"https://doi.org/{sici}") == sici
+    assert ids.clean_doi("https://doi.org/10.1000/abc#section-2") == "10.1000/abc"  # a URL fragment
