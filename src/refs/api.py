@@ -11,10 +11,11 @@ source (`Reviewed.as_dict()`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from refs.model import Item, Reference, Span, Status, Verdict
+from refs.model import Reference, Span, Status, Verdict
 from refs.report.records import Reviewed
 
 __all__ = ["check", "clean", "parse"]
@@ -73,7 +74,7 @@ def check(
     batch; records with a title or authors are compared field by field.
     """
     from refs import ids, pipeline
-    from refs.normalize import normalize_item
+    from refs.readers.csljson import reference_from_csl
 
     refs: list[Reference] = []
     invalid: dict[int, Verdict] = {}
@@ -86,11 +87,8 @@ def check(
                 invalid[n] = Verdict(Status.INVALID, None, None, why=f"not a DOI: {element!r}")
             refs.append(pipeline.doi_reference(n, element, doi))
         else:
-            item, repairs = normalize_item(Item.from_csl(dict(element)))
-            text = item.title or item.DOI or ""
-            raw_doi = element.get("DOI")
-            refs.append(Reference(n, text, Span(n, n), item, "csl-json", repairs=repairs,
-                                  doi_input=str(raw_doi) if raw_doi else None))  # fmt: skip
+            text = json.dumps(element, ensure_ascii=False, default=str)
+            refs.append(reference_from_csl(element, n, text, Span(n, n)))
     readable = [r for n, r in enumerate(refs, 1) if n not in invalid]
     settings = pipeline.Settings(source=source, index=index, mailto=mailto, refresh=refresh)
     with pipeline.open_source(settings) as opened:

@@ -10,7 +10,7 @@ imported when a source is first opened).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -98,7 +98,10 @@ class Cleaned:
 
     reviews: list[Reviewed]
     source: Description | None = None  # None: not verified
-    references: list[Reference] = field(default_factory=list)
+
+    @property
+    def references(self) -> list[Reference]:
+        return [r.reference for r in self.reviews]
 
     @property
     def verdicts(self) -> list[Verdict] | None:
@@ -123,8 +126,8 @@ def clean(
     """
     refs = read(text, fmt, filename)
     if not verified:
-        return Cleaned(review(refs, None), None, refs)
+        return Cleaned(review(refs, None))
     if source is not None:
-        return Cleaned(review(refs, verify(refs, source)), source.describe(), refs)
+        return Cleaned(review(refs, verify(refs, source)), source.describe())
     with open_source(settings) as opened:
-        return Cleaned(review(refs, verify(refs, opened)), opened.describe(), refs)
+        return Cleaned(review(refs, verify(refs, opened)), opened.describe())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from refs.errors import InputError
@@ -82,13 +83,19 @@ def _line(text: str, offset: int) -> int:
 
 
 def _reference(obj: dict[str, Any], index: int, text: str, start: int, end: int) -> Reference:
-    item, repairs = normalize_item(Item.from_csl(obj))
+    span = Span(_line(text, start), _line(text, max(start, end - 1)))
+    return reference_from_csl(obj, index, text[start:end], span)
+
+
+def reference_from_csl(obj: Mapping[str, Any], index: int, text: str, span: Span) -> Reference:
+    """One CSL-JSON item as a normalised reference (`text`: how the input prints it)."""
+    item, repairs = normalize_item(Item.from_csl(dict(obj)))
     key = obj.get("id")
     doi = obj.get("DOI")
     return Reference(
         index=index,
-        text=text[start:end],
-        span=Span(_line(text, start), _line(text, max(start, end - 1))),
+        text=text,
+        span=span,
         item=item,
         style="csl-json",
         doi_input=doi if isinstance(doi, str) and doi else None,

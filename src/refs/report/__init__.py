@@ -8,13 +8,12 @@
 from __future__ import annotations
 
 from refs.report.notices import STATUS_INFO, is_severe
-from refs.report.records import Reviewed, change_notes, corrected_references, record, summary
+from refs.report.records import Reviewed, change_notes, record, summary
 
 __all__ = [
     "STATUS_INFO",
     "Reviewed",
     "change_notes",
-    "corrected_references",
     "is_severe",
     "record",
     "summary",

@@ -50,14 +50,6 @@ def record(ref: Reference, verdict: Verdict | None) -> dict[str, Any]:
     return out
 
 
-def corrected_references(refs: Sequence[Reference], verdicts: Sequence[Verdict]) -> list[Reference]:
-    """Each reference with the registry's values where a rule found its own wrong."""
-    return [
-        replace(r, item=v.corrected) if v.corrected else r
-        for r, v in zip(refs, verdicts, strict=True)
-    ]
-
-
 def change_notes(ref: Reference, verdict: Verdict) -> list[str]:
     """Comment lines saying what the corrected entry changed, and what could not be checked."""
     head = f"refs: reference {ref.index}: {verdict.doi_status}"
