@@ -75,13 +75,20 @@ def test_report_formats(index_path: Path, mixed: Path, tmp_path: Path, fmt: str)
         assert len(rows) == 6 and rows[3]["doi_status"] == "supplement"
         assert rows[3]["flags"].startswith(f"DOI: {COMPONENT} -> {doi(7)} [mismatch]")
         assert rows[5]["updates"] == "retraction 10.5555/notice.11 2021-03-04"
-    elif fmt == "markdown":
-        lines = text.splitlines()
-        assert lines[2].startswith("| where | doi_input | doi_status |")
-        assert len([line for line in lines if line.startswith(f"| {mixed}:")]) == 6
-    else:
-        assert text.startswith("<!DOCTYPE html>") and text.count("<tr>") == 7
-        assert "&lt;b&gt;line&lt;/b&gt;" in text and "<b>line</b>" not in text
+    elif fmt == "markdown":  # the review summary `refs clean --to markdown` writes
+        assert text.startswith("## refs check against index\n\n6 records checked")
+        assert "| ✓ Confirmed | 3 |" in text and "| ! Invalid | 1 |" in text
+        to_check = text.split("### To check", 1)[1].splitlines()
+        cells = [line.split(" | ") for line in to_check if ".txt:" in line]
+        # what to fix, the retracted first: lines 6 (retracted), 5, 3 (unreadable) and 4
+        assert [(row[0].rsplit(":", 1)[1], row[1]) for row in cells] == [
+            ("6", "✓ Confirmed"), ("5", "? Unknown DOI"), ("3", "! Invalid"),
+            ("4", "§ Supplement DOI"),
+        ]  # fmt: skip
+        assert "> **Retraction**:" in text
+    else:  # the review page `refs clean --to html` writes, one row per record
+        assert text.startswith("<!DOCTYPE html>") and text.count('"o":') == 6
+        assert "\\u003cb\\u003eline" in text and "<b>line</b>" not in text
 
 
 def test_stdin_quiet_and_explicit_format(index_path: Path) -> None:

@@ -159,10 +159,10 @@ def test_a_wrong_doi_fails_the_step_and_the_report_is_in_the_summary(
     assert done.returncode == 1, done.stdout + done.stderr
     assert "failing (--fail-on): 1 wrong" in done.stdout  # refs' output is in the log
     summary = Path(github["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
-    assert summary.startswith("earlier step\n# refs check against index\n")
-    assert "| where | doi_input | doi_status | doi |" in summary
-    assert f"| refs/a-wrong.bib:1 (entry 1) | {DVORAK_DOI} | wrong | {KIDD_DOI} |" in summary
-    assert f"| refs/b-clean.bib:1 (entry 1) | {KIDD_DOI} | confirmed |" in summary
+    assert summary.startswith("earlier step\n## refs check against index\n")
+    assert "| Where | Status | Printed DOI | Proposed DOI |" in summary  # what to fix
+    assert f"| refs/a-wrong.bib:1 (entry 1) | ✗ Wrong DOI | {DVORAK_DOI} | {KIDD_DOI} |" in summary
+    assert "| ✓ Confirmed | 1 |" in summary  # the clean file, counted
     assert "<summary>refs check output (exit status 1)</summary>" in summary
     assert summary.endswith("</details>\n")
     out = outputs(github)
@@ -189,7 +189,7 @@ def test_a_clean_file_passes_and_the_inputs_reach_refs(github: dict[str, str], b
         "--fail-on wrong,unknown --source index --mailto ci@example.org --workers 1 --from bibtex"
     )
     # the report's directory is made: a missing one would fail the step with status 2
-    assert "| confirmed |" in (bibs / "out" / "refs.md").read_text(encoding="utf-8")
+    assert "| ✓ Confirmed | 1 |" in (bibs / "out" / "refs.md").read_text(encoding="utf-8")
     assert outputs(github)["report"] == "out/refs.md"
     assert "(exit status 0)" in Path(github["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
 
@@ -197,7 +197,7 @@ def test_a_clean_file_passes_and_the_inputs_reach_refs(github: dict[str, str], b
 def test_fail_on_decides_the_status(github: dict[str, str], bibs: Path) -> None:
     done = run_script(github, bibs, paths="refs/a-wrong.bib refs/b-clean.bib", fail_on="retracted")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "| wrong |" in Path(github["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    assert "| ✗ Wrong DOI | 1 |" in Path(github["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
 
 
 def test_an_input_error_fails_with_status_2_and_says_so(github: dict[str, str], bibs: Path) -> None:

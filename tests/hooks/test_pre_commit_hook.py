@@ -103,8 +103,8 @@ def test_the_entry_with_its_args_fails_on_a_wrong_doi_in_any_of_the_files(
     clean.write_text(CLEAN_BIB, encoding="utf-8")
     done = run_entry(hook, [clean, wrong], index)
     assert done.returncode == 1, done.stderr
-    assert f"| {DVORAK_DOI} | wrong | {KIDD_DOI} |" in done.stdout  # the Markdown report
-    assert f"| {KIDD_DOI} | confirmed |" in done.stdout
+    assert f"| ✗ Wrong DOI | {DVORAK_DOI} | {KIDD_DOI} |" in done.stdout  # the Markdown report
+    assert "| ✓ Confirmed | 1 |" in done.stdout
     assert "failing (--fail-on): 1 wrong" in done.stderr
     done = run_entry(hook, [clean], index)
     assert done.returncode == 0, done.stderr
@@ -195,7 +195,7 @@ def test_a_commit_with_a_wrong_doi_fails_and_a_clean_one_passes(
     output = failed.stdout + failed.stderr
     assert failed.returncode != 0, output
     assert re.search(r"refs check \(DOIs of the bibliography\)\.+Failed", output), output
-    assert f"| references.bib:1 (entry 1) | {DVORAK_DOI} | wrong | {KIDD_DOI} |" in output
+    assert f"| references.bib:1 (entry 1) | ✗ Wrong DOI | {DVORAK_DOI} | {KIDD_DOI} |" in output
     assert "failing (--fail-on): 1 wrong" in output
     assert "notes.txt" not in output  # only the files the hook's `files` matches
     assert git(project, env, "rev-parse", "--verify", "-q", "HEAD").returncode != 0

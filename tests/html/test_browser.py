@@ -220,3 +220,24 @@ def test_axe_finds_no_accessibility_violations(
         ]
         assert problems == [], "\n".join(problems)
     watched.close()
+
+
+def test_the_check_report_is_the_same_page(browser: Any, tmp_path: Path) -> None:
+    """`refs check --format html` renders the review page: each record says where it is,
+    a DOI-only record offers nothing to copy, and nothing breaks or leaves the page."""
+    dois = tmp_path / "dois.txt"
+    dois.write_text("10.1002/stem.187\n10.5555/nowhere.1\ngarbage <b>line</b>\n", encoding="utf-8")
+    page_path = tmp_path / "check.html"
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    made = CliRunner().invoke(
+        app, ["check", str(dois), "-o", str(page_path), "-q", "--fail-on", "wrong"], env=env
+    )
+    assert made.exit_code == 0, made.stderr
+    watched = Watched(browser)
+    page = watched.open(page_path)
+    wheres = [el.inner_text() for el in page.query_selector_all("#refs-list .where")]
+    assert wheres == [f"{dois}:1", f"{dois}:2", f"{dois}:3"]
+    assert page.query_selector_all("#refs-list button.copy") == []
+    assert "garbage <b>line</b>" in page.inner_text("#refs-list")  # shown as text, not markup
+    assert page.query_selector("#refs-list b") is None
+    watched.close()

@@ -11,7 +11,6 @@ file that replaces the target only once complete.
 from __future__ import annotations
 
 import csv
-import html
 import json
 import os
 import sys
@@ -37,7 +36,9 @@ from rich.text import Text
 from refs.errors import InputError
 from refs.io import atomic_output
 from refs.model import STATUSES, Status, Verdict
+from refs.report.html import render_html, render_markdown
 from refs.report.notices import STATUS_INFO, is_severe
+from refs.report.records import check_record, where_of
 
 __all__ = [
     "FORMATS",
@@ -151,63 +152,22 @@ def write_report(
     raise InputError(f"unknown report format {fmt!r}")
 
 
-_MD_COLUMNS = ("where", "doi_input", "doi_status", "doi", "confidence", "flags", "updates", "why")
-
-
-def _where(row: Mapping[str, Any]) -> str:
-    entry = f" (entry {row['entry']})" if row.get("entry") else ""
-    return f"{row['file']}:{row['line']}{entry}"
-
-
-def _md(text: str) -> str:
-    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
+def _records(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [check_record(row, n) for n, row in enumerate(rows, 1)]
 
 
 def _markdown(out: TextIO, rows: Iterable[Mapping[str, Any]], title: str) -> int:
-    out.write(f"# {_md(title)}\n\n")
-    out.write("| " + " | ".join(_MD_COLUMNS) + " |\n")
-    out.write("|" + "|".join("---" for _ in _MD_COLUMNS) + "|\n")
-    n = 0
-    for row in rows:
-        n += 1
-        cells = [_where(row), *(_cell(row, c) for c in _MD_COLUMNS[1:])]
-        out.write("| " + " | ".join(_md(c) for c in cells) + " |\n")
-    return n
-
-
-_CSS = """body{font-family:system-ui,sans-serif;margin:1.5em}table{border-collapse:collapse}
-th,td{border:1px solid #ccc;padding:.25em .5em;vertical-align:top;font-size:.9em}
-th{background:#f4f4f4;position:sticky;top:0}.wrong,.unknown{color:#b00020;font-weight:bold}
-.invalid{color:#8e24aa}.supplement,.ambiguous{color:#b26a00}.unavailable{color:#00838f}
-.confirmed,.found{color:#2e7d32}code{font-size:.95em}"""
+    """The review summary `refs clean --to markdown` writes: counts, notices, what to fix."""
+    records = _records(rows)
+    out.write(render_markdown(records, title))
+    return len(records)
 
 
 def _html(out: TextIO, rows: Iterable[Mapping[str, Any]], title: str) -> int:
-    esc = html.escape
-    out.write(
-        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{esc(title)}</title><style>{_CSS}</style></head><body>\n"
-        f"<h1>{esc(title)}</h1>\n<table>\n<thead><tr>"
-        + "".join(f"<th>{esc(c)}</th>" for c in _MD_COLUMNS)
-        + "</tr></thead>\n<tbody>\n"
-    )
-    n = 0
-    for row in rows:
-        n += 1
-        status = str(row.get("doi_status") or "")
-        cells = [
-            esc(_where(row)),
-            f"<code>{esc(_cell(row, 'doi_input'))}</code>",
-            f'<span class="{esc(status)}">{esc(status)}</span>',
-            f"<code>{esc(_cell(row, 'doi'))}</code>",
-            esc(_cell(row, "confidence")),
-            "<br>".join(esc(_flag_text([f])) for f in row.get("flags") or []),
-            "<br>".join(esc(_update_text([u])) for u in row.get("updates") or []),
-            esc(_cell(row, "why")),
-        ]
-        out.write("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>\n")
-    out.write(f"</tbody>\n</table>\n<p>{n} rows.</p>\n</body></html>\n")
-    return n
+    """The review page `refs clean --to html` writes, one row per record."""
+    records = _records(rows)
+    out.write(render_html(records, title, copy=False))
+    return len(records)
 
 
 # --- the terminal summary -------------------------------------------------------------
@@ -272,7 +232,7 @@ def summary_markup(s: Summary) -> list[str]:
             why = str(row.get("why") or "")
             why = why if len(why) <= 70 else why[:69] + "…"
             lines.append(
-                f"    {escape(_where(row))}  [{_STYLE.get(status, '')}]{escape(status)}[/]"
+                f"    {escape(where_of(row))}  [{_STYLE.get(status, '')}]{escape(status)}[/]"
                 f"{notice}  {escape(str(row.get('doi_input') or ''))}{escape(target)}"
                 f"  [dim]{escape(why)}[/]"
             )

@@ -1,4 +1,4 @@
-"""The review report of a verified list, from the JSON records of `refs.report.record()`.
+"""The review report of a verified list, for `refs clean` and `refs check` alike.
 
 Two renderings of one view: a self-contained HTML page (`render_html`: no network, no
 external assets; rows rendered by inline script a page at a time, so 10,000 references
@@ -49,6 +49,7 @@ class View:
     flagged: int
     retracted: list[Mapping[str, Any]]
     records: Sequence[Mapping[str, Any]]
+    located: bool  # the records say where they are (`where`: a `refs check` report)
 
 
 _INFO: dict[str, StatusInfo] = {str(s): i for s, i in STATUS_INFO.items()}  # as records spell them
@@ -69,6 +70,7 @@ def view(records: Sequence[Mapping[str, Any]], title: str) -> View:
         flagged=sum(1 for r in records if _flagged(r)),
         retracted=[r for r in records if _severe(r)],
         records=records,
+        located=any(r.get("where") for r in records),
     )
 
 
@@ -150,6 +152,7 @@ def _row(record: Mapping[str, Any], copy: str) -> dict[str, Any]:
         "g": list(record.get("diagnostics") or []),
         "e": copy,
         "x": record.get("corrected") is not None,
+        "o": record.get("where"),
     }
 
 
@@ -165,13 +168,16 @@ def render_html(
     *,
     style: str | None = None,
     locale: str | None = None,
+    copy: bool = True,
 ) -> str:
-    """One self-contained HTML page reviewing `records` (from `refs.report.record`).
+    """One self-contained HTML page reviewing `records` (from `refs.report.record`, or the
+    rows of a `refs check` report as `refs.report.records.check_record` makes them).
 
-    `style` writes each row's copyable corrected entry in that CSL style instead of BibTeX.
+    `style` writes each row's copyable corrected entry in that CSL style instead of BibTeX;
+    `copy=False` leaves the entries out (a DOI-list report has none to copy).
     """
     shown = view(records, title)
-    copies = entries_to_copy(records, style, locale)
+    copies = entries_to_copy(records, style, locale) if copy else [""] * len(records)
     data = {
         "statuses": {
             s: {"label": i.label, "icon": i.icon, "meaning": i.meaning}
@@ -211,7 +217,7 @@ def _fields(record: Mapping[str, Any]) -> str:
     return "; ".join(parts) or str(record.get("why") or "")
 
 
-ATTENTION = ("wrong", "unknown", "supplement", "ambiguous", "unavailable", "none")
+ATTENTION = ("wrong", "unknown", "invalid", "supplement", "ambiguous", "unavailable", "none")
 
 
 def render_markdown(records: Sequence[Mapping[str, Any]], title: str, *, limit: int = 50) -> str:

@@ -4,7 +4,7 @@ corrected entries with their change notes, and the summary. Pure."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -48,6 +48,33 @@ def record(ref: Reference, verdict: Verdict | None) -> dict[str, Any]:
         verdict.corrected.to_csl(ref.key or f"ref{ref.index}") if verdict.corrected else None
     )
     return out
+
+
+def check_record(row: Mapping[str, Any], index: int) -> dict[str, Any]:
+    """A `refs check` report row as a review record: the same page and summary as `clean`.
+
+    The row says where the record is (`file:line`, entry) instead of printing a reference.
+    """
+    line = row.get("line") or 0
+    out = {key: row.get(key) for key in _VERDICT_KEYS}
+    out.update(
+        index=index,
+        where=where_of(row),
+        text=str(row.get("doi_input") or ""),
+        lines=[line, line],
+        diagnostics=[],
+    )
+    return out
+
+
+def where_of(row: Mapping[str, Any]) -> str:
+    """Where a `refs check` record is: `file:line`, and the entry in a structured file."""
+    entry = f" (entry {row['entry']})" if row.get("entry") else ""
+    return f"{row.get('file')}:{row.get('line')}{entry}"
+
+
+_VERDICT_KEYS = ("doi_input", "doi_status", "doi", "confidence", "flags", "updates", "why",
+                 "source")  # fmt: skip
 
 
 def change_notes(ref: Reference, verdict: Verdict) -> list[str]:
