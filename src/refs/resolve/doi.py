@@ -147,14 +147,18 @@ def lookup_verdict(ref: Reference, works: Answers, model: Model, source: str) ->
     assert isinstance(work, Work)
     supplement = (FieldDiff("DOI", DiffKind.MISMATCH, printed, work.DOI, SUPPLEMENT_WHY),)
     status = Status.SUPPLEMENT if component else Status.CONFIRMED
-    checks = tuple(compare(item, work, text=main_text(ref)))
+    text = main_text(ref)
     if not identifies_a_work(item):
-        # Only what the reference prints: a field it leaves out is not a disagreement.
+        # Only what the reference prints: a field it leaves out is not a disagreement. A
+        # DOI alone (a DOI-list line) prints nothing to compare: no field rule to run.
+        bare = not (_prints_other_fields(item) or text.strip())
+        checks = () if bare else tuple(compare(item, work, text=text))
         flags = tuple(c.diff for c in checks if c.diff is not None and c.diff.printed)
         why = "the DOI is registered; the reference prints nothing else that identifies a work"
         if flags:
             why += "; its record disagrees on " + ", ".join(f.field for f in flags)
         return settled(status, item, work, None, (*supplement[:component], *flags), why, source)
+    checks = tuple(compare(item, work, text=text))
     if not is_cited_work(checks, prints_no_title(item, work)):
         return None
     p = probability(model, features(checks, title_sim(item, work), 50.0, year_gap(item, work)))
@@ -195,6 +199,11 @@ def misplaced(
     return Verdict(
         status, None, None, (flag,), source=source, why=about + "; the cited work was not found"
     )
+
+
+def _prints_other_fields(item: Item) -> bool:
+    """A year, journal, volume, issue or pages: what a reference without a title may print."""
+    return bool(item.issued or item.container_title or item.volume or item.issue or item.page)
 
 
 def identifies_a_work(item: Item) -> bool:
