@@ -160,3 +160,10 @@ def test_output_gets_the_mode_a_new_file_would_get(tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_version() -> None:
+    import refs
+
+    code, out, _ = run("--version")
+    assert (code, out) == (0, f"refs {refs.__version__}\n")
