@@ -2,7 +2,7 @@
 
     RefsError                 anything refs reports to a user (exit 1)
     ├── InputError            an input file or option that cannot be used (exit 2)
-    ├── ExportError           an output that cannot be written (exit 1)
+    ├── ExportError           an output that cannot be written (exit 2)
     └── SourceError           a source of records failed (exit 3)
         ├── SourceUnavailable the source cannot be reached or opened
         └── RateLimited       the source asked us to slow down and we gave up waiting
@@ -25,7 +25,7 @@ class InputError(RefsError):
 
 
 class ExportError(RefsError):
-    exit_code = 1
+    exit_code = 2
 
 
 class SourceError(RefsError):

@@ -150,7 +150,7 @@ def test_usage_and_input_errors_exit_2(
 def test_refuses_to_write_the_report_over_an_input(index_path: Path, mixed: Path) -> None:
     before = digest([mixed])
     code, _, err = run(index_path, str(mixed), "-o", str(mixed))
-    assert code == 1 and "is an input file" in err
+    assert code == 2 and "is an input file" in err  # an output error, not a --fail-on 1
     assert digest([mixed]) == before
 
 

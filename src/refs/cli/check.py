@@ -28,6 +28,7 @@ from refs.check.render import (
 from refs.check.run import CHUNK, CheckOptions, Job, RunStats, fail_on, parse_fail_on, summarize
 from refs.cli.options import IndexOpt, MailtoOpt, user_errors
 from refs.errors import InputError
+from refs.io import check_writable
 
 DEFAULT_FAIL_ON = "wrong,unknown,retracted,invalid,unavailable"
 
@@ -143,6 +144,7 @@ def check(
     with user_errors():
         fmt = choose_format(format_, output)
         selectors = parse_fail_on(fail_on_)
+        check_writable(output, inputs=tuple(inputs or ()))  # now, not after the job has run
         out = console(quiet=quiet)
         if partial:
             if job is None:
