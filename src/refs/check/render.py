@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -107,13 +108,34 @@ def _update_text(updates: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
+# A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV Injection).
+_FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
+_NEGATIVE_NUMBER = re.compile(r"-\d+(?:\.\d+)?")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """`text` as a CSV cell no spreadsheet runs as a formula (CSV or formula injection).
+
+    The report repeats the user's input (`doi_input`, the `why` quoting it, file names),
+    so a line such as `=HYPERLINK("http://evil","x")` or `@SUM(A1)` would become a live
+    formula when an editor opens the CSV in Excel or LibreOffice. As OWASP's CSV Injection
+    guidance says, a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets
+    a leading single quote, which makes it text; the rest of the cell is left as it is (the
+    csv module quotes and escapes the field). A plain negative number (`-2`) and stdin's
+    file name `-` are no formulas and are kept as they are.
+    """
+    if text.startswith(_FORMULA_LEAD) and text != "-" and not _NEGATIVE_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def _cell(row: Mapping[str, Any], column: str) -> str:
     value = row.get(column)
     if column == "flags":
-        return _flag_text(value or [])
+        return spreadsheet_safe(_flag_text(value or []))
     if column == "updates":
-        return _update_text(value or [])
-    return "" if value is None else str(value)
+        return spreadsheet_safe(_update_text(value or []))
+    return spreadsheet_safe("" if value is None else str(value))
 
 
 def row_json(row: Mapping[str, Any]) -> str:
