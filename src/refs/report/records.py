@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from refs.model import DOI_PROBLEMS, STATUSES, DiffKind, Reference, Status, Verdict
+from refs.model import DOI_PROBLEMS, STATUSES, DiffKind, FieldDiff, Reference, Status, Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,13 +83,25 @@ def change_notes(ref: Reference, verdict: Verdict) -> list[str]:
     if verdict.confidence is not None:
         head += f" (confidence {verdict.confidence:.2f})"
     lines = [head]
+    fixed = verdict.corrected
     for flag in verdict.flags:
         if flag.kind is DiffKind.COSMETIC:
             continue
-        changed = "kept" if verdict.corrected is None or flag.registry is None else "changed"
-        lines.append(
-            f"  {flag.field}: {flag.printed!s} -> {flag.registry!s} [{flag.kind}; {changed}] {flag.why}"
-        )
+        if fixed is None:
+            fate = "kept"
+        elif flag.field == "DOI" and fixed.DOI is None and flag.printed:
+            fate = "moved to the note"
+        else:
+            fate = "kept" if flag.registry is None else "changed"
+        lines.append(f"  {flag.field}: {_values(flag)} [{flag.kind}; {fate}] {flag.why}")
+    if (
+        fixed is not None
+        and fixed.DOI
+        and not ref.item.DOI
+        and not ref.doi_input
+        and not any(f.field == "DOI" for f in verdict.flags)
+    ):
+        lines.append(f"  DOI: {_NOTHING} -> {fixed.DOI} [missing; added] {verdict.why}")
     for notice in verdict.updates:
         lines.append(
             f"  {notice.kind.upper()}: notice {notice.doi or '?'} ({notice.source or 'publisher'})"
@@ -97,6 +109,15 @@ def change_notes(ref: Reference, verdict: Verdict) -> list[str]:
     if verdict.doi_status in _EXPLAINED:
         lines.append(f"  {verdict.why}")
     return lines if len(lines) > 1 or verdict.doi_status not in _SETTLED else []
+
+
+_NOTHING = "∅"  # a value the reference or the registry does not have
+
+
+def _values(flag: FieldDiff) -> str:
+    """`printed -> registry`; only the printed value when the registry has none to offer."""
+    printed = _NOTHING if flag.printed is None else flag.printed
+    return printed if flag.registry is None else f"{printed} -> {flag.registry}"
 
 
 # Statuses whose reason a corrected entry's comment repeats; statuses that need no comment.

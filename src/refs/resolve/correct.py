@@ -31,3 +31,26 @@ def corrected_item(item: Item, work: Work, flags: tuple[FieldDiff, ...]) -> Item
         elif flag.field in ("container-title", "volume", "issue", "page") and flag.registry:
             fixed = fixed.with_field(flag.field, flag.registry)
     return fixed
+
+
+def without_wrong_doi(item: Item, printed: str, wrong: Work) -> Item:
+    """The reference without a printed DOI that is another work's, the DOI kept in the note.
+
+    For a DOI known to be wrong when the cited work's own was not found: the corrected
+    entry must not carry it, and the note says what it was and why it is gone.
+    """
+    why = (
+        f"refs: the printed DOI {printed} is that of another work, {work_label(wrong)}; "
+        "no DOI found for this one"
+    )
+    note = f"{item.note}; {why}" if item.note else why
+    return replace(item, DOI=None, note=note)
+
+
+def work_label(work: Work) -> str:
+    """A work as a message names it: `“Title” (Journal, 2002)`, with what the record has."""
+    title = f"“{work.title}”" if work.title else "a record without a title"
+    where = ", ".join(
+        p for p in (work.container_title, str(work.issued.year) if work.issued else None) if p
+    )
+    return f"{title} ({where})" if where else title

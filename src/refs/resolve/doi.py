@@ -32,7 +32,7 @@ from refs.compare.fields import (
 )
 from refs.model import DiffKind, FieldDiff, Item, Notice, Reference, Status, Verdict
 from refs.resolve.candidates import main_text, title_sim, year_gap
-from refs.resolve.correct import corrected_item
+from refs.resolve.correct import corrected_item, without_wrong_doi, work_label
 from refs.resolve.match import Model, features, probability
 from refs.resolve.source import Absent
 from refs.work import Work
@@ -182,9 +182,11 @@ def misplaced(
     item = ref.item
     wrong = works.get(ids.doi_key(bad_doi))
     status = Status.WRONG if isinstance(wrong, Work) else Status.UNKNOWN
-    about = (f"the DOI is that of “{wrong.title}” ({wrong.container_title or '?'}"
-             f"{', ' + str(wrong.issued.year) if wrong.issued else ''})"
-             if isinstance(wrong, Work) else "the DOI is not registered in this source")  # fmt: skip
+    about = (
+        f"the DOI is that of {work_label(wrong)}"
+        if isinstance(wrong, Work)
+        else "the DOI is not registered in this source"
+    )
     if found is not None:
         work, p, checks = found
         if isinstance(wrong, Work):
@@ -196,9 +198,13 @@ def misplaced(
         return settled(status, item, work, p, flags, about + "; the cited work was found", source)
     kind = DiffKind.MISMATCH if status is Status.WRONG else DiffKind.MISSING
     flag = FieldDiff("DOI", kind, ref.doi_input, None, about)
-    return Verdict(
-        status, None, None, (flag,), source=source, why=about + "; the cited work was not found"
-    )
+    # A DOI known to be another work's leaves the corrected entry (for its note); an
+    # `unknown` one stays: not being in this source is no evidence that it is wrong.
+    fixed = None
+    if isinstance(wrong, Work):
+        fixed = without_wrong_doi(item, ref.doi_input or bad_doi, wrong)
+    why = about + "; the cited work was not found"
+    return Verdict(status, None, None, (flag,), corrected=fixed, source=source, why=why)
 
 
 def _prints_other_fields(item: Item) -> bool:
