@@ -23,8 +23,10 @@ from refs.normalize.pages import normalize_pages
 from refs.normalize.text import LOST, mark_lost_characters
 from refs.work import Work, record_years
 
-# A check's outcome: a diff kind, or agreement, or nothing to compare on one side.
-AGREE, ABSENT = "agree", "absent"
+# A check's outcome: a diff kind, or agreement, or nothing to compare on one side; and
+# SHORT_FORM, a printed title that is a short form of the registry's (its flag is cosmetic,
+# but on its own it says less than a title that agrees: the resolver asks for more).
+AGREE, ABSENT, SHORT_FORM = "agree", "absent", "short-form"
 COSMETIC, MISMATCH, LOST_CHARS, MISSING = (
     DiffKind.COSMETIC, DiffKind.MISMATCH, DiffKind.LOST_CHARS, DiffKind.MISSING)  # fmt: skip
 
@@ -61,9 +63,37 @@ def check_title(item: Item, work: Work, similarity: float | None = None) -> Chec
         return Check("title", AGREE)
     if sim >= 90:
         return _diff("title", COSMETIC, item.title, work.title, "spelling differs slightly")
+    if is_short_form(item.title, work.title or ""):
+        why = "the printed title is a short form of the registry's"
+        return Check("title", SHORT_FORM, FieldDiff("title", COSMETIC, item.title, work.title, why))
     return _diff(
         "title", MISMATCH, item.title, work.title, f"a different title ({sim:.0f}% similar)"
     )
+
+
+def is_short_form(printed: str, registry: str) -> bool:
+    """Is `printed` the registry's title cut short, its terms perhaps abbreviated?
+
+    `Direct evidence of MSC tropism` for `Direct Evidence of Mesenchymal Stem Cell Tropism
+    for Tumor and Wounding Microenvironments…`: the printed words are the registry title's
+    first words, in order, an acronym standing for the words it abbreviates (`MSC`,
+    `MSCs`). At least three printed words, and fewer words than the registry's.
+    """
+    words, full = fold(printed).split(), fold(registry).split()
+    if len(words) < 3 or len(words) >= len(full) or words[0] != full[0]:
+        return False
+    at = 0
+    for word in words:
+        if at < len(full) and word == full[at]:
+            at += 1
+            continue
+        letters = word[:-1] if word.endswith("s") and len(word) > 2 else word
+        span = len(letters)
+        initials = "".join(w[0] for w in full[at : at + span])
+        if span < 2 or not letters.isalpha() or initials != letters:
+            return False
+        at += span
+    return at < len(full)
 
 
 def _dropped_words(printed: str, *registry: str) -> str | None:
@@ -327,7 +357,7 @@ def _from_text(check: Check, work: Work, text: str) -> Check:
             return Check("title", AGREE)
         return check
     # A title with lost characters stays flagged even though the text holds most of it.
-    if check.field == "title" and check.outcome in (MISSING, MISMATCH, COSMETIC):
+    if check.field == "title" and check.outcome in (MISSING, MISMATCH, COSMETIC, SHORT_FORM):
         title = fold(work.title or "")
         # A short title counts only printed whole, between word boundaries.
         short_and_whole = len(title) >= 10 and f" {title} " in words

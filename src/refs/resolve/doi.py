@@ -25,6 +25,7 @@ from refs.compare.fields import (
     LOST_CHARS,
     MISMATCH,
     MISSING,
+    SHORT_FORM,
     Check,
     compare,
     copied_from,
@@ -228,6 +229,8 @@ def is_cited_work(checks: Sequence[Check], no_title: bool) -> bool:
     support = sum(by.get(f) in _GOOD for f in fields)
     if by["title"] in _GOOD:
         return support >= 1 or all(by.get(f) == ABSENT for f in fields[:3])
+    if by["title"] == SHORT_FORM:  # a shortened title: the authors and one more field vouch
+        return by.get("author") in _GOOD and support >= 2
     if by["title"] in (ABSENT, MISSING) or no_title:
         return support >= 3 and by.get("author") != MISMATCH
     return False
