@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.table import Table
+from refs.parse import parse_list
 from refs.split import join_lines, split_references
 
 SEED = 8
@@ -47,14 +48,15 @@ Render = Callable[[list[str], random.Random], Pasted]
 
 
 def run(shared: Path | None, quick: bool) -> list[Table]:
+    long_lists = _long_lists(quick)  # needs no shared data
     if shared is None:
         print("skipped: needs ../shared/data/parsing (anystyle.jsonl, grobid.jsonl)")
-        return []
+        return [long_lists]
     paths = [shared / "data" / "parsing" / name for name in FILES]
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         print(f"skipped: missing {', '.join(missing)}")
-        return []
+        return [long_lists]
     pool = _pool(paths)
     rng = random.Random(SEED)
     groups = [rng.sample(pool, GROUP) for _ in range(QUICK_GROUPS if quick else GROUPS)]
@@ -103,8 +105,63 @@ def run(shared: Path | None, quick: bool) -> list[Table]:
             ["form", "references", "precision", "recall", "exact", "references/s"],
             rows,
             notes,
-        )
+        ),
+        long_lists,
     ]
+
+
+LONG_SIZES = (1_000, 4_000, 16_000)  # entries in the long numbered lists
+
+
+def _long_list(count: int) -> str:
+    return "\n".join(f"{n}. Author A. Title {n}. J Test. 2001;1:1-2." for n in range(1, count + 1))
+
+
+def _long_lists(quick: bool) -> Table:
+    """Split and parse time of numbered lists of `LONG_SIZES` entries: per entry, it stays
+    the same when the time is linear in the number of entries."""
+    runs = 1 if quick else 3
+    rows: list[list[object]] = []
+    base = 0.0
+    for count in LONG_SIZES:
+        _progress(f"long numbered list, {count:,} entries")
+        text = _long_list(count)
+        split_s = parse_s = float("inf")
+        records = 0
+        for _ in range(runs):
+            started = time.perf_counter()
+            chunks = split_references(text)
+            split_s = min(split_s, time.perf_counter() - started)
+            started = time.perf_counter()
+            records = len(parse_list(text))
+            parse_s = min(parse_s, time.perf_counter() - started)
+        per_entry = parse_s / count
+        base = base or per_entry
+        numbered = sum(c.number == i for i, c in enumerate(chunks, 1))
+        rows.append(
+            [
+                f"{count:,}",
+                f"{records:,}",
+                f"{numbered:,}",
+                f"{split_s:.3f}",
+                f"{parse_s:.2f}",
+                f"{per_entry * 1e6:,.0f}",
+                f"{per_entry / base:.2f}",
+            ]
+        )
+    return Table(
+        "split: long numbered lists",
+        ["entries", "records", "numbers right", "split s", "parse s", "parse µs/entry", "ratio"],
+        rows,
+        [
+            "`1. Author A. Title n. J Test. 2001;1:1-2.` for n = 1 … entries, one per line; "
+            f"split: split_references, parse: parse_list (split and parse), best of {runs}, "
+            "one core.",
+            f"ratio: parse time per entry against the {LONG_SIZES[0]:,}-entry list's — about "
+            "1.00 when the time is linear in the number of entries. records and numbers right "
+            "equal entries when no entry is merged (numbers of any length, issue 18).",
+        ],
+    )
 
 
 def _pool(paths: list[Path]) -> list[str]:

@@ -35,7 +35,7 @@ _INLINE_DOI = re.compile(
 _INLINE_URL = re.compile(r"(?:\bURL\s*:?\s*|\bAvailable (?:from|at):?\s*)?https?://\S+")
 _PMID = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
 _PMCID = re.compile(r"\bPMCID:?\s*(PMC\d+)\b")
-_LEAD_NUMBER = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,4}[.)])\s+")
+_LEAD_NUMBER = re.compile(r"^\s*(?:\[\d+\]|\d+[.)])\s+")  # a label of any length (10,000 and past)
 
 
 def detect_style(text: str) -> str:
@@ -49,9 +49,14 @@ def detect_style(text: str) -> str:
     return "generic"
 
 
+NO_LETTERS = "no letter or digit: not a reference"
+
+
 def parse_reference(text: str, index: int = 1, span: Span | None = None) -> Reference:
     """Parse one reference string (its DOI/URL lines included)."""
     span = span or Span(1, text.count("\n") + 1)
+    if not any(c.isalnum() for c in text):  # `;;; ---`, a rule: a record, but no fields
+        return Reference(index, text, span, Item(), "generic", diagnostics=(NO_LETTERS,))
     try:
         return _parse(text, index, span)
     except Exception as error:  # a parser bug must not cost the user the rest of the list
@@ -60,11 +65,17 @@ def parse_reference(text: str, index: int = 1, span: Span | None = None) -> Refe
 
 
 def parse_list(text: str) -> list[Reference]:
-    """Split and parse a pasted list or a whole document."""
-    return [
+    """Split and parse a pasted list or a whole document.
+
+    A list whose chunks hold no letter or digit at all (`... ;;; ---`) has no reference:
+    an empty list (the caller says "no references found"). Among real references such a
+    chunk stays a record with no fields and its diagnostic: nothing is dropped.
+    """
+    refs = [
         parse_reference(chunk.text, i, Span(chunk.start_line, chunk.end_line))
         for i, chunk in enumerate(split_references(text), 1)
     ]
+    return refs if any(NO_LETTERS not in r.diagnostics for r in refs) else []
 
 
 # `???` where an export lost characters (`ne???olysis`, `???enefits`): the tagger would

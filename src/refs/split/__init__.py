@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from refs.split.join import join_lines
 from refs.split.lines import Line, segment, split_blocks
-from refs.split.runon import LABEL, YEARS, label, split_numbered_runs, split_runon
+from refs.split.runon import LABEL, YEARS, in_sequence, label, split_numbered_runs, split_runon
 from refs.split.signals import BULLET, TAIL, author_score, open_end
 
 __all__ = ["Chunk", "join_lines", "reference_section", "split_references"]
@@ -65,7 +65,8 @@ _LINK = (
 )
 _LINK_LINE = re.compile(rf"^\s*(?:\[?{_LINK}\]?[\s|/,;]*)+$")
 _LINK_TAIL = re.compile(rf"(?:\s*\[{_LINK}\])+\s*$")
-_NUMBER_ALONE = re.compile(r"^\s*\[?(\d{1,4})[.)\]]?\s*$")
+_NUMBER_ALONE = re.compile(r"^\s*\[?(\d+)[.)\]]?\s*$")
+_LONG = 10_000  # a number alone from here on is a label only in sequence
 _NUMBER_ALONE_SHARE = 0.2  # fewer number-only lines than this are page numbers, not labels
 # A number alone between blank lines, in an unnumbered list: a page number, dropped.
 _PAGE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
@@ -92,12 +93,17 @@ def reference_section(lines: list[str]) -> int:
 def _section_end(lines: list[str], start: int) -> int:
     """Index of the first line after the reference section that follows it, or len(lines)."""
     seen = False
+    after = start  # the first line after the last caption that starts a reference (or len)
     for i in range(start, len(lines)):
-        if seen and (
-            _SECTION_END.match(lines[i])
-            or (_CAPTION.match(lines[i]) and not any(map(_starts_reference, lines[i + 1 :])))
-        ):
+        if seen and _SECTION_END.match(lines[i]):
             return i
+        if seen and _CAPTION.match(lines[i]):
+            # (where the next reference starts is remembered: each line is read once)
+            after = max(after, i + 1)
+            while after < len(lines) and not _starts_reference(lines[after]):
+                after += 1
+            if after == len(lines):
+                return i
         seen = seen or bool(lines[i].strip())
     return len(lines)
 
@@ -178,6 +184,9 @@ def _numbered(body: list[Line], *, alone: bool) -> list[Chunk]:
         if alone:
             match = _NUMBER_ALONE.match(line)
             found = int(match.group(1)) if match else None
+            # A long number alone (a PMID, an article number) is a label only in sequence.
+            if found is not None and found >= _LONG and number is not None:
+                found = found if in_sequence(found, number) else None
         else:
             match = LABEL.match(line)
             found = label(match)[0] if match else None
@@ -187,7 +196,7 @@ def _numbered(body: list[Line], *, alone: bool) -> list[Chunk]:
                 found is not None
                 and number is not None
                 and found != number + 1
-                and (open_end(previous) or found >= YEARS)
+                and (open_end(previous) or (found >= YEARS and not in_sequence(found, number)))
             ):
                 found = None
         if match and found is not None:

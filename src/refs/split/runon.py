@@ -18,10 +18,11 @@ from refs.split.lines import Line
 from refs.split.signals import author_score
 
 # A label at the start of a line: `1.`, `[1]`, `1)`, and one inside a line.
-LABEL = re.compile(r"^\s*(?:\[(\d{1,4})\]|(\d{1,4})([.)]))\s+(?=\S)")
-_INLINE_LABEL = re.compile(r"(?<=\S)\s+(\[(\d{1,4})\]|(\d{1,4})([.)]))(?=\s+\S)")
+LABEL = re.compile(r"^\s*(?:\[(\d+)\]|(\d+)([.)]))\s+(?=\S)")
+_INLINE_LABEL = re.compile(r"(?<=\S)\s+(\[(\d+)\]|(\d+)([.)]))(?=\s+\S)")
 _LABEL_END = re.compile(rf"(?:[.;)\]}}\"”'’\d]|(?:{DOI_PREFIX_ANY_DIGITS}/|https?://)\S+)$")
-YEARS = 1000  # a "label" from here on starting a line is a year (`2005. Title`)
+YEARS = 1000  # a "label" from here on starting a line, out of sequence, is a year (`2005. Title`)
+_SKIP = 2  # a label in sequence is the next number, or the one after a missed label
 _MIN_REFERENCE = 20  # characters a reference has at least, before the next label is looked for
 
 _RUN_END = re.compile(
@@ -33,6 +34,7 @@ _RUN_END = re.compile(
 _YEAR = re.compile(r"(?<!\d)(?:1[6-9]|20)\d\d(?!\d)")
 _YEAR_EARLY = re.compile(r"^[^\d]{1,60}?[\s(,]\(?(?:1[6-9]|20)\d\d[a-z]?\b\)?[.,:](?:\s|$)")
 _MIN_RUNON = 40
+_AUTHOR_LOOK = 1000  # characters after a candidate cut where an author is looked for
 
 
 def label(match: re.Match[str]) -> tuple[int, str]:
@@ -40,6 +42,12 @@ def label(match: re.Match[str]) -> tuple[int, str]:
     if match.group(1):
         return int(match.group(1)), "[]"
     return int(match.group(2)), match.group(3)
+
+
+def in_sequence(found: int, last: int) -> bool:
+    """`found` follows the label `last`: the next number, or the one after a missed label.
+    (Numbers have any length: a list of 10,200 entries goes on past `9999.`.)"""
+    return last < found <= last + _SKIP
 
 
 def split_numbered_runs(body: list[Line]) -> list[Line]:
@@ -51,7 +59,9 @@ def split_numbered_runs(body: list[Line]) -> list[Line]:
     run = 0  # characters of the current reference so far
     for n, line in body:
         match = LABEL.match(line)
-        if match and (last is None or label(match)[0] < YEARS or label(match)[0] == last + 1):
+        if match and (
+            last is None or label(match)[0] < YEARS or in_sequence(label(match)[0], last)
+        ):
             last, style = label(match)
             run = 0
         if last is None:
@@ -63,7 +73,7 @@ def split_numbered_runs(body: list[Line]) -> list[Line]:
             mark = "[]" if inline.group(2) else inline.group(4)
             before = line[piece : inline.start()]
             if (
-                last < number <= last + 2  # the next number, or one after a missed label
+                in_sequence(number, last)
                 and mark == style
                 and run + len(before) >= _MIN_REFERENCE
                 and _starts_reference(line[inline.end() :].lstrip(), style)
@@ -95,22 +105,32 @@ def _starts_reference(text: str, style: str) -> bool:
 def split_runon(lines: list[Line]) -> list[list[Line]]:
     """Cut one reference's lines where unnumbered references run together."""
     flat = "\n".join(t for _, t in lines)
-    candidates = [m.end() for m in _RUN_END.finditer(flat) if author_score(flat[m.end() :]) >= 3]
+    # (Each test reads a bounded stretch of the text, so a long text is cut in linear time.)
+    candidates = [
+        m.end()
+        for m in _RUN_END.finditer(flat)
+        if author_score(flat[m.end() : m.end() + _AUTHOR_LOOK]) >= 3
+    ]
     if not candidates:
         return [lines]
     cuts: list[int] = []
     start = 0
+    # The text since the last cut only grows until the next cut: once long enough and
+    # holding a year it stays so, and a year is looked for only in what was added (every
+    # candidate follows a space, so no year straddles one).
+    long_left = year_left = False
+    searched = 0
     for i, cut in enumerate(candidates):
-        left = flat[start:cut]
+        if not long_left:
+            long_left = len(flat[start:cut].strip()) >= _MIN_RUNON
+        if not year_left:
+            year_left = bool(_YEAR.search(flat, max(start, searched), cut))
+            searched = cut
         right = flat[cut : candidates[i + 1] if i + 1 < len(candidates) else len(flat)]
-        if (
-            len(left.strip()) >= _MIN_RUNON
-            and len(right.strip()) >= _MIN_RUNON
-            and _YEAR.search(left)
-            and _YEAR.search(right)
-        ):
+        if long_left and year_left and len(right.strip()) >= _MIN_RUNON and _YEAR.search(right):
             cuts.append(cut)
             start = cut
+            long_left = year_left = False
     return _pieces(lines, cuts) if cuts else [lines]
 
 
@@ -123,12 +143,18 @@ def _pieces(lines: list[Line], cuts: list[int]) -> list[list[Line]]:
         at += len(text) + 1
     bounds = [0, *cuts, at]
     pieces: list[list[Line]] = []
+    first = 0  # the first line that can hold part of the next piece
     for a, b in pairwise(bounds):
         piece = []
-        for (n, text), o in zip(lines, offsets, strict=True):
+        j = first
+        while j < len(lines) and offsets[j] < b:
+            n, text = lines[j]
+            o = offsets[j]
             part = text[max(a - o, 0) : max(min(b - o, len(text)), 0)]
             if part.strip():
                 piece.append((n, part))
+            j += 1
+        first = max(first, j - 1)  # the last line read may go on past `b`
         if piece:
             pieces.append(piece)
     return pieces

@@ -170,7 +170,9 @@ BULLET = re.compile(r"^\s*[•▪◦‣∙·*]\s+(?=\S)")
 # A list number, a dash or a year before a word, opening a line: `17.Creed PA`, `[23].
 # Surewicz WK`, `(63) Adamo`, `16-Lindquist TJ`, `- Y. GAUDEMET`, `1991: Ulf`, `2012 smith`
 # (not `10th ed.`, `2001;12:33`). Such a line is a reference's start only after a line
-# that ended one well short of the margin (`lines.py`).
+# that ended one well short of the margin (`lines.py`). Up to 4 digits: in an unnumbered
+# list a longer number opening a line is an article number or a page (numbered lists are
+# cut by `runon.LABEL`, whose numbers have any length).
 NUMBERED = re.compile(
     r"^\s*(?:\[\s*\d{1,4}\s*\]\.?\s*|\(\d{1,4}\)\s*|\d{1,4}(?:[.):-]\s*|\s+)|[-–]\s*)(?=[^\W\d_])"
 )
