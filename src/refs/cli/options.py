@@ -47,6 +47,8 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except RefsError as error:
+        if isinstance(error.__context__, BrokenPipeError):
+            raise  # the reader is gone: `refs.cli.main` ends quietly, as a pipe expects
         typer.echo(f"refs: error: {error}", err=True)
         raise typer.Exit(error.exit_code) from None
 
@@ -65,11 +67,17 @@ STRUCTURED = frozenset({"bibtex", "csl-json", "ris"})
 def exit_on_broken_entries(refs: Sequence[Reference]) -> None:
     """A structured entry (BibTeX, RIS, CSL-JSON) that could not be read fails the run.
 
-    The good entries have been written; exit 1 so scripts notice what was lost.
+    So does a CSL-JSON item with a field of the wrong type (reported, left out). The good
+    entries have been written; exit 1 so scripts notice what was lost.
     A free-text reference that cannot be parsed is reported but is not a failure.
     """
-    if any(r.style in STRUCTURED and not r.parsed for r in refs):
+    if any(r.style in STRUCTURED and (not r.parsed or _fields_dropped(r)) for r in refs):
         raise typer.Exit(1)
+
+
+def _fields_dropped(ref: Reference) -> bool:
+    """A CSL-JSON item whose fields failed the schema's types: those fields were left out."""
+    return ref.style == "csl-json" and bool(ref.diagnostics)
 
 
 def review_title(input: str, what: str = "refs review") -> str:

@@ -40,6 +40,7 @@ def serve(
     from refs import config
     from refs.serve import Faults
     from refs.serve import serve as run
+    from refs.serve.run import check_bind, is_loopback
 
     with user_errors():
         path = config.index_path(index)
@@ -49,6 +50,13 @@ def serve(
             )
         if not 0 < port < 65536:
             raise InputError(f"--port {port}: not a port number")
+        check_bind(host, port, allow_remote=allow_remote)
+        if not is_loopback(host):
+            typer.echo(
+                f"refs: warning: --allow-remote: the index is reachable from other machines"
+                f" on {host}:{port}",
+                err=True,
+            )
         typer.echo(f"refs: serving {path} on http://{host}:{port}", err=True)
         run(path, host=host, port=port, faults=Faults.parse(faults) if faults else Faults(),
             enforce_limits=enforce_limits, access_log=access_log, allow_remote=allow_remote)  # fmt: skip

@@ -3,6 +3,11 @@
 The input is a JSON array of CSL items (one object alone is read as a one-item
 list). A file that is not that is unusable as a whole, so it raises `InputError`
 rather than producing records.
+
+Each item is checked against the CSL data schema's field types (`csl_schema`): a
+field of the wrong type (`"title": 123`, `"author": "Smith, J."`, `"issued": "2012"`)
+is dropped and said in one diagnostic per field, `item 3 (id "x"): author: expected a
+list of names, got a string`; the item's other fields are kept.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 from refs.errors import InputError
 from refs.model import Item, Reference, Span
 from refs.normalize import normalize_item
+from refs.readers.csl_schema import check_item, json_kind
 
 __all__ = ["read_csl_json"]
 
@@ -31,12 +37,12 @@ def read_csl_json(text: str) -> list[Reference]:
     elif isinstance(data, list):
         offsets = _element_offsets(text)
     else:
-        raise InputError(f"not CSL-JSON: expected an array of items, got {_kind(data)}")
+        raise InputError(f"not CSL-JSON: expected an array of items, got {json_kind(data)}")
     refs: list[Reference] = []
     for index, (obj, (start, end)) in enumerate(zip(data, offsets, strict=True), start=1):
         if not isinstance(obj, dict):
             line = _line(text, start)
-            raise InputError(f"not CSL-JSON: item {index} (line {line}) is {_kind(obj)}")
+            raise InputError(f"not CSL-JSON: item {index} (line {line}) is {json_kind(obj)}")
         refs.append(_reference(obj, index, text, start, end))
     return refs
 
@@ -48,13 +54,6 @@ def _load(text: str) -> Any:
         raise InputError(
             f"not CSL-JSON: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from exc
-
-
-def _kind(value: Any) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
-    if value is None:
-        return "null"
-    return names.get(type(value), "a number")
 
 
 def _element_offsets(text: str) -> list[tuple[int, int]]:
@@ -88,10 +87,15 @@ def _reference(obj: dict[str, Any], index: int, text: str, start: int, end: int)
 
 
 def reference_from_csl(obj: Mapping[str, Any], index: int, text: str, span: Span) -> Reference:
-    """One CSL-JSON item as a normalised reference (`text`: how the input prints it)."""
-    item, repairs = normalize_item(Item.from_csl(dict(obj)))
-    key = obj.get("id")
-    doi = obj.get("DOI")
+    """One CSL-JSON item as a normalised reference (`text`: how the input prints it).
+
+    A field whose value has the wrong type is left out, with a diagnostic saying why.
+    """
+    good, problems = check_item(obj)
+    item, repairs = normalize_item(Item.from_csl(good))
+    key = good.get("id")
+    doi = good.get("DOI")
+    where = f"item {index}" if key in (None, "") else f"item {index} (id {_quote(key)})"
     return Reference(
         index=index,
         text=text,
@@ -101,4 +105,9 @@ def reference_from_csl(obj: Mapping[str, Any], index: int, text: str, span: Span
         doi_input=doi if isinstance(doi, str) and doi else None,
         key=str(key) if key not in (None, "") else None,
         repairs=repairs,
+        diagnostics=tuple(f"{where}: {problem}" for problem in problems),
     )
+
+
+def _quote(key: Any) -> str:
+    return json.dumps(key, ensure_ascii=False) if isinstance(key, str) else str(key)

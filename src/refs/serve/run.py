@@ -6,6 +6,7 @@ not mean to publish, so exposing it must be an explicit choice (`allow_remote`).
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import socket
 import threading
@@ -22,13 +23,40 @@ from refs.serve.app import CrossrefApp, create_app
 from refs.serve.faults import NO_FAULTS, Faults
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def check_bind(host: str, port: int, *, allow_remote: bool = False) -> None:
+    """Raise InputError unless `host:port` may be served and is free (before anything starts).
+
+    A non-loopback host needs `allow_remote`; a port something else holds is said so
+    in one line instead of uvicorn's log and traceback. The test bind is closed at once.
+    """
+    if not is_loopback(host) and not allow_remote:
+        raise InputError(
+            f"refusing to serve on {host}: only loopback by default (pass --allow-remote"
+            " to publish the index on the network)"
+        )
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise InputError(f"--host {host}: cannot resolve: {error.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        # As uvicorn binds: SO_REUSEADDR, so a port in TIME_WAIT counts as free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise InputError(f"port {port} on {host} is in use") from None
+            raise InputError(f"cannot listen on {host}:{port}: {error.strerror}") from None
 
 
 def serve(
@@ -43,11 +71,7 @@ def serve(
     log_level: str = "info",
 ) -> None:
     """Serve `index_path` as Crossref's REST API until interrupted (Ctrl-C)."""
-    if not _is_loopback(host) and not allow_remote:
-        raise InputError(
-            f"refusing to serve on {host}: only loopback by default (pass allow_remote=True"
-            " to publish the index on the network)"
-        )
+    check_bind(host, port, allow_remote=allow_remote)
     app = create_app(
         index_path, faults=faults, enforce_limits=enforce_limits, access_log=access_log
     )
