@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from refs.errors import SourceUnavailable
 from refs.formats import InputFormat, read_references
-from refs.model import Item, Reference, Span, Verdict
+from refs.model import Item, Reference, Span, Status, Verdict
 from refs.report.records import Reviewed
 
 if TYPE_CHECKING:  # the resolver and its sources load when first used
@@ -29,6 +30,7 @@ __all__ = [
     "open_source",
     "read",
     "review",
+    "unanswered",
     "verify",
 ]
 
@@ -98,6 +100,10 @@ class Cleaned:
 
     reviews: list[Reviewed]
     source: Description | None = None  # None: not verified
+    # Why the source left references `unavailable` (`connection refused`), said once; and
+    # whether it left all of them so: nothing could be checked (see `unanswered`).
+    unavailable_why: str | None = None
+    nothing_checked: bool = False
 
     @property
     def references(self) -> list[Reference]:
@@ -108,6 +114,16 @@ class Cleaned:
         if self.source is None:
             return None
         return [r.verdict for r in self.reviews if r.verdict is not None]
+
+    def require_source(self) -> None:
+        """Raise SourceUnavailable (exit 3) when the source could check nothing.
+
+        An unreachable source is a failure, not a list of `unavailable` references that
+        looks like success. Some unavailable, some answered: no error (`unavailable_why`).
+        """
+        if self.nothing_checked and self.source is not None:
+            why = self.unavailable_why or "no answer"
+            raise SourceUnavailable(f"{self.source.name}: cannot be reached ({why})")
 
 
 def clean(
@@ -128,6 +144,28 @@ def clean(
     if not verified:
         return Cleaned(review(refs, None))
     if source is not None:
-        return Cleaned(review(refs, verify(refs, source)), source.describe())
+        return _cleaned(refs, source)
     with open_source(settings) as opened:
-        return Cleaned(review(refs, verify(refs, opened)), opened.describe())
+        return _cleaned(refs, opened)
+
+
+def _cleaned(refs: Sequence[Reference], source: Source) -> Cleaned:
+    verdicts = verify(refs, source)
+    described = source.describe()
+    why, nothing = unanswered(described, verdicts)
+    return Cleaned(review(refs, verdicts), described, why, nothing)
+
+
+def unanswered(source: Description, verdicts: Sequence[Verdict]) -> tuple[str | None, bool]:
+    """Why `source` left verdicts `unavailable` (None: it did not), and whether it checked none.
+
+    Nothing was checked when every verdict is unavailable, or when the source is down
+    (an HTTP client that could not connect, `down`) and never answered at all: the
+    other verdicts were reached without it. The reason is the client's (`connection
+    refused`, `DNS failure: …`, `no answer after 6 attempts: 503`).
+    """
+    unavailable = sum(1 for v in verdicts if v.doi_status is Status.UNAVAILABLE)
+    if not unavailable:
+        return None, False
+    nothing = unavailable == len(verdicts) or (source.down is not None and not source.reached)
+    return source.down or source.failure or "the source did not answer", nothing

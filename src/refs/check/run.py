@@ -53,7 +53,7 @@ from refs.check.render import (
     Summary,
     report_row,
 )
-from refs.errors import InputError
+from refs.errors import InputError, SourceUnavailable
 from refs.model import Reference, Status, Verdict
 from refs.report.notices import is_severe
 from refs.resolve.source import Absent, Candidate, Closing, Description, Query, Source
@@ -250,6 +250,9 @@ class Job:
                 self.journal.save(rows, dois)
                 checked += len(pending)
                 display.advance(len(pending))
+                down = source.describe().down  # an HTTP client that cannot connect
+                if down is not None:
+                    self._stop_unreachable(source.name, down)
         finally:
             display.stop()
             pool.close()
@@ -259,6 +262,18 @@ class Job:
         if requests_before is not None:
             requests = int(getattr(stats, "requests", 0)) - int(requests_before)
         return RunStats(checked, time.monotonic() - started, requests, source.name)
+
+    def _stop_unreachable(self, name: str, why: str) -> None:
+        """Stop a job whose source cannot be reached: its rows so far are saved, and resumable.
+
+        The chunk that found it down is journaled (its unavailable rows are asked again by
+        `--resume`); going on would only fill the journal with more of them.
+        """
+        done = self.journal.count(settled=True)
+        raise SourceUnavailable(
+            f"{name}: cannot be reached ({why}); {done:,} answered records are saved: "
+            f"resume with refs check --resume --job {self.directory}"
+        )
 
     def _records(self, columns: Mapping[str, str]) -> Iterator[InputRecord]:
         for source in self.inputs:

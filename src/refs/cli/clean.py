@@ -71,6 +71,7 @@ def clean(
         cleaned = pipeline.clean(
             read_text(input), settings, fmt=from_, filename=input, verified=not no_verify
         )
+        cleaned.require_source()  # nothing could be checked: one line, exit 3, no output
         text = render(cleaned.reviews, to, title=review_title(input), style=style)
         write_text(output, text, inputs=(input,))
         report_problems(cleaned.references)
@@ -81,6 +82,10 @@ def clean(
         )
         if described is not None and described.hint:
             typer.echo(described.hint, err=True)
+        if cleaned.unavailable_why:
+            name = cleaned.source.name if cleaned.source else "the source"
+            typer.echo(f"refs: note: {name} left references unavailable: {cleaned.unavailable_why}",
+                       err=True)  # fmt: skip
         exit_on_broken_entries(cleaned.references)
 
 

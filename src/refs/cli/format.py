@@ -89,6 +89,7 @@ def format(
         cleaned = pipeline.clean(
             read_text(input), settings, fmt=from_, filename=input, verified=not no_verify
         )
+        cleaned.require_source()  # nothing could be checked: one line, exit 3, no output
         fixed = [r.corrected for r in cleaned.reviews]
         text = format_bibliography(
             items_of(fixed), spec, locale=chosen_locale, target=to,
@@ -98,6 +99,10 @@ def format(
         report_problems(cleaned.references)
         if cleaned.source is not None:
             typer.echo(summary(cleaned.references, cleaned.verdicts, cleaned.source.name), err=True)
+        if cleaned.unavailable_why:
+            name = cleaned.source.name if cleaned.source else "the source"
+            typer.echo(f"refs: note: {name} left references unavailable: {cleaned.unavailable_why}",
+                       err=True)  # fmt: skip
         exit_on_broken_entries(cleaned.references)
 
 

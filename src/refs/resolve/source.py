@@ -72,6 +72,11 @@ class Description:
 
     name: str
     hint: str | None = None
+    # An HTTP source that could not be reached: why (`connection refused`); why it left
+    # answers out at all (the last failure, a 503 too); and whether it ever answered.
+    down: str | None = None
+    failure: str | None = None
+    reached: bool = True
 
 
 class Closing:

@@ -8,15 +8,22 @@ Etiquette is correctness here:
 - DOIs in batches of `filter=doi:…,doi:…` list requests (one request per
   `batch_size` DOIs instead of one per DOI), `select` to cut payloads;
 - each pool's rate and concurrency limits obeyed, and updated from the headers;
-- 429 waits for `Retry-After`, 5xx and connection errors back off exponentially
-  with jitter; timeouts on every request;
+- 429 waits for `Retry-After`, 5xx, read timeouts and dropped connections back off
+  exponentially with jitter; timeouts on every request;
+- a server that cannot be reached at all (connection refused, a host name that does
+  not resolve, a connect timeout) is not retried: the first such failure marks the
+  client down (`down` says why), and every later request fails at once, with no
+  request made; back-off is for a server that answers, not for a port nobody
+  listens on;
 - answers cached on disk so no DOI or query is asked twice.
-A request that still fails makes its DOIs `UNAVAILABLE`: never "not found".
+A request that still fails makes its DOIs `UNAVAILABLE`: never "not found" (a client
+that is down too: a transport failure is never a verdict).
 """
 
 from __future__ import annotations
 
 import random
+import socket
 import sys
 import threading
 import time
@@ -24,10 +31,11 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError  # urllib3 1.26 and 2.x alike
 
 from refs import __version__
 from refs.errors import SourceUnavailable
@@ -62,6 +70,8 @@ class Stats:
     cache_hits: int = 0
     unavailable: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
+    unreachable: int = 0  # requests that could not connect at all (refused, DNS, connect timeout)
+    skipped: int = 0  # requests not made because the client was down
 
 
 class TransportFailure(Exception):
@@ -99,6 +109,10 @@ class CrossrefApi(Closing):
         self.stats = Stats()
         self._stats_lock = threading.Lock()  # `works` runs requests in several threads
         self._random = random.Random()
+        # Why the server cannot be reached (set by the first connection-level failure), and
+        # the reason of the last request that failed for good: for the one-line error.
+        self.down: str | None = None
+        self.failure: str | None = None
         self.session = session or requests.Session()
         self.session.mount("http://", HTTPAdapter(pool_maxsize=8))
         self.session.mount("https://", HTTPAdapter(pool_maxsize=8))
@@ -178,7 +192,12 @@ class CrossrefApi(Closing):
         return answer
 
     def describe(self) -> Description:
-        return Description(self.name)
+        return Description(self.name, down=self.down, failure=self.failure, reached=self.reached)
+
+    @property
+    def reached(self) -> bool:
+        """Whether the server (or the cache) answered anything yet."""
+        return bool(self.stats.statuses) or self.stats.cache_hits > 0
 
     def close(self) -> None:
         self.session.close()
@@ -226,16 +245,28 @@ class CrossrefApi(Closing):
         limit = self.limits.pool(self._pool(pool))
         last = "no attempt"
         for attempt in range(self.max_attempts):
+            if self.down is not None:  # no request to a server that cannot be reached
+                self._count("skipped")
+                raise TransportFailure(self.down)
             if attempt:
                 self._count("retries")
             try:
                 with limit.slot():
+                    if self.down is not None:  # went down while this request waited its turn
+                        self._count("skipped")
+                        raise TransportFailure(self.down)
                     self._count("requests")
                     response = self.session.get(
                         self.base_url + path, params=params, timeout=self.timeout
                     )
             except requests.RequestException as error:
-                last = f"{type(error).__name__}"
+                reason = unreachable_reason(error)
+                if reason is not None:  # refused, no such host: retrying in seconds cannot help
+                    self._count("unreachable")
+                    self.down = self.down or reason
+                    self.failure = reason
+                    raise TransportFailure(reason) from None
+                last = _describe(error)
                 time.sleep(self._delay(attempt))
                 continue
             self._count("requests", 0, status=response.status_code)
@@ -262,12 +293,49 @@ class CrossrefApi(Closing):
                 time.sleep(self._delay(attempt))
                 continue
             # Another 4xx is our request's fault: retrying cannot help.
+            self.failure = f"HTTP {response.status_code}"
             raise TransportFailure(f"{response.status_code} for {path}: {response.text[:200]}")
-        raise TransportFailure(f"no answer after {self.max_attempts} attempts ({last})")
+        self.failure = f"no answer after {self.max_attempts} attempts: {last}"
+        raise TransportFailure(self.failure)
 
     def _delay(self, attempt: int) -> float:
         """Exponential back-off with full jitter."""
         return self._random.uniform(0, min(self.max_wait, self.backoff * 2**attempt))
+
+
+def unreachable_reason(error: requests.RequestException) -> str | None:
+    """Why `error` means the server cannot be reached at all; None if it is worth retrying.
+
+    Connection refused, a host name that does not resolve, a network that is not there,
+    a connect timeout: no connection was made, and none will be in the next seconds. A read
+    timeout or a connection dropped mid-answer reached a server: those are retried.
+    """
+    if isinstance(error, requests.ConnectTimeout):
+        return "connection timed out"
+    if not isinstance(error, requests.ConnectionError) or isinstance(error, requests.ReadTimeout):
+        return None
+    cause: object = error.args[0] if error.args else None
+    cause = getattr(cause, "reason", cause)  # urllib3's MaxRetryError wraps the real one
+    if not isinstance(cause, NewConnectionError):  # a connection made, then dropped: retry
+        return None
+    os_error = cause.__cause__ or cause.__context__
+    if isinstance(os_error, socket.gaierror):
+        url = error.request.url if error.request is not None else None
+        host = urlsplit(url).hostname if isinstance(url, str) else None
+        return f"DNS failure: cannot resolve {host}" if host else "DNS failure"
+    if isinstance(os_error, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(os_error, OSError) and os_error.strerror:  # network unreachable, no route…
+        return os_error.strerror[0].lower() + os_error.strerror[1:]
+    return "cannot connect"
+
+
+def _describe(error: requests.RequestException) -> str:
+    if isinstance(error, requests.Timeout):
+        return "timed out"
+    if isinstance(error, requests.ConnectionError):
+        return "connection dropped"
+    return type(error).__name__
 
 
 def _retry_after(value: str | None) -> float | None:
