@@ -13,7 +13,7 @@ never stored as a DOI answer.
 
     meta    (key, value)                    settings, as JSON
     inputs  (number, name, key, kind, fingerprint, problem)
-    rows    (input, seq, line, status, flags, notices, retracted, row)
+    rows    (input, seq, line, status, flags, notices, retracted, row)   row: zlib'd JSON
     dois    (key, answer)                   a source's answer for one DOI, as zlib'd JSON
 """
 
@@ -30,10 +30,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from refs.check.render import row_json
 from refs.errors import InputError
 
-__all__ = ["JOURNAL", "Journal", "JournalRow", "StoredInput"]
+__all__ = ["JOURNAL", "Journal", "JournalRow", "StoredInput", "row_json"]
 
 JOURNAL = "journal.sqlite"
 SCHEMA_VERSION = "1"
@@ -202,7 +201,7 @@ class Journal:
                 "INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (r.input, r.seq, r.line, r.status, " ".join(r.flags), " ".join(r.notices),
-                     int(r.retracted), row_json(r.row))
+                     int(r.retracted), _packed(r.row))
                     for r in rows
                 ],
             )  # fmt: skip
@@ -217,7 +216,7 @@ class Journal:
         """The same rows as JSON text, exactly the JSON Lines report's lines (no newline)."""
         cursor = self.db.execute("SELECT row FROM rows ORDER BY input, seq")
         for (row,) in cursor:
-            yield str(row)
+            yield _unpacked(row)
 
     def count(self, *, settled: bool = False) -> int:
         query = "SELECT count(*) FROM rows" + (" WHERE status != 'unavailable'" if settled else "")
@@ -258,7 +257,7 @@ class Journal:
             f"ORDER BY retracted DESC, CASE status {rank} ELSE 99 END, input, seq LIMIT ?",
             (*order, *ranks, limit),
         )
-        return [json.loads(row) for (row,) in rows]
+        return [json.loads(_unpacked(row)) for (row,) in rows]
 
     # --- lifetime -----------------------------------------------------------------------
     def close(self) -> None:
@@ -274,6 +273,21 @@ class Journal:
         trace: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def row_json(row: Mapping[str, Any]) -> str:
+    """A row as one line of the JSON Lines report: how the journal keeps it, compressed."""
+    return json.dumps(row, ensure_ascii=False)
+
+
+def _packed(row: Mapping[str, Any]) -> bytes:
+    """A report row as kept: its JSON Lines text, zlib'd (~600 bytes of JSON, ~half that)."""
+    return zlib.compress(row_json(row).encode())
+
+
+def _unpacked(row: str | bytes) -> str:
+    """A kept row's JSON text (a journal of an earlier release kept it plain)."""
+    return zlib.decompress(row).decode() if isinstance(row, bytes) else row
 
 
 def _decoded(answer: str | bytes) -> dict[str, Any]:

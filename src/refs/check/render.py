@@ -11,7 +11,6 @@ file that replaces the target only once complete.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import re
 import sys
@@ -34,6 +33,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from refs.check.journal import row_json
 from refs.errors import InputError
 from refs.io import atomic_output
 from refs.model import STATUSES, Status, Verdict
@@ -136,11 +136,6 @@ def _cell(row: Mapping[str, Any], column: str) -> str:
     if column == "updates":
         return spreadsheet_safe(_update_text(value or []))
     return spreadsheet_safe("" if value is None else str(value))
-
-
-def row_json(row: Mapping[str, Any]) -> str:
-    """A row as one line of the JSON Lines report (also how the journal keeps it)."""
-    return json.dumps(row, ensure_ascii=False)
 
 
 def write_json_lines(out: TextIO, lines: Iterable[str]) -> int:
