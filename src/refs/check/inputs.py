@@ -24,7 +24,7 @@ import itertools
 import json
 import re
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -548,6 +548,12 @@ def _whole_file(source: Input) -> Iterator[InputRecord]:
 
     fmt = {Kind.bibtex: InputFormat.bibtex, Kind.csl_json: InputFormat.csl_json,
            Kind.ris: InputFormat.ris}.get(source.kind, InputFormat.text)  # fmt: skip
+    if fmt is InputFormat.text:  # streamed: each reference parsed as its chunk is checked
+        from refs.parse import iter_references
+
+        if not any(c.isalnum() for c in text):
+            raise Unusable("no references found (read as text)")
+        return _from_references(source, iter_references(text), bad_lines, structured=False)
     try:
         refs = READERS[fmt](text)
     except InputError as error:
@@ -559,7 +565,7 @@ def _whole_file(source: Input) -> Iterator[InputRecord]:
 
 
 def _from_references(
-    source: Input, refs: list[Reference], bad_lines: Mapping[int, str], structured: bool
+    source: Input, refs: Iterable[Reference], bad_lines: Mapping[int, str], structured: bool
 ) -> Iterator[InputRecord]:
     for seq, ref in enumerate(refs, start=1):
         start, end = ref.span.start_line, ref.span.end_line

@@ -9,6 +9,7 @@ still a record, with a diagnostic.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import fields, replace
 
 from refs import ids
@@ -71,11 +72,18 @@ def parse_list(text: str) -> list[Reference]:
     an empty list (the caller says "no references found"). Among real references such a
     chunk stays a record with no fields and its diagnostic: nothing is dropped.
     """
-    refs = [
-        parse_reference(chunk.text, i, Span(chunk.start_line, chunk.end_line))
-        for i, chunk in enumerate(split_references(text), 1)
-    ]
+    refs = list(iter_references(text))
     return refs if any(NO_LETTERS not in r.diagnostics for r in refs) else []
+
+
+def iter_references(text: str) -> Iterator[Reference]:
+    """Split a list, then parse each reference only when it is asked for.
+
+    A long list streams: `refs check` answers its first references while the rest are
+    still text, instead of parsing a whole 60 MB file first.
+    """
+    for i, chunk in enumerate(split_references(text), 1):
+        yield parse_reference(chunk.text, i, Span(chunk.start_line, chunk.end_line))
 
 
 # `???` where an export lost characters (`ne???olysis`, `???enefits`): the tagger would
