@@ -68,8 +68,9 @@ def main() -> None:
     except BrokenPipeError:
         _reader_gone()
     except SystemExit as done:
-        # Typer answers a broken pipe itself (exit 1, stdout wrapped to swallow the flush).
-        if done.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+        # Click answers a broken pipe itself: exit 1, stdout wrapped to swallow the flush
+        # (the wrapper is private, `_PacifyFlushWrapper`, since Click 8.2: known by name).
+        if done.code == 1 and type(sys.stdout).__name__.lstrip("_") == "PacifyFlushWrapper":
             _reader_gone()
         raise
     except Exception as error:  # a bug: say so in one line, keep the traceback for REFS_DEBUG
